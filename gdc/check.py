@@ -1,0 +1,134 @@
+"""The check pipeline: site -> profiles -> hourly balance -> metrics -> verdicts.
+
+:func:`check_site` is what ``gdc check`` runs, and what ``gdc size`` and ``gdc screen``
+reuse: one balance type, one metrics function, one verdict type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gdc import __version__
+from gdc.balance import Balance
+from gdc.dispatch import Design, dispatch
+from gdc.metrics import Metrics, alternative_ratios, compute_metrics
+from gdc.profiles import Profiles, get_profiles
+from gdc.rules import RuleSet, load_rule_set, normalise_jurisdiction
+from gdc.site import Site, read_site
+from gdc.verdicts import Verdict, binding, counts, evaluate, overall, spot_market_status
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Everything a report needs about one checked design."""
+
+    site: Site
+    rule_set: RuleSet
+    design: Design
+    profiles: Profiles
+    balance: Balance
+    metrics: Metrics
+    verdicts: list[Verdict]
+    spot_market: str | None
+    notes: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        """``pass``, ``review`` or ``fail``."""
+        return overall(self.verdicts)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when nothing fails, 1 when a rule fails."""
+        return 1 if self.status == "fail" else 0
+
+    @property
+    def binding(self) -> Verdict | None:
+        return binding(self.verdicts)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The result as plain JSON-serialisable data."""
+        from gdc.metrics import DEFINITIONS
+
+        m = self.metrics
+        return {
+            "gdc_version": __version__,
+            "site": self.site.name,
+            "site_file": str(self.site.path) if self.site.path else None,
+            "jurisdiction": self.site.jurisdiction,
+            "rule_set": self.rule_set.key,
+            "rule_set_chain": list(self.rule_set.chain),
+            "year": self.site.year,
+            "start_year": self.site.effective_start_year,
+            "dispatch": self.balance.source,
+            "spot_market": self.spot_market,
+            "status": self.status,
+            "counts": dict(counts(self.verdicts)),
+            "binding_rule": self.binding.rule.id if self.binding else None,
+            "design": {"capacities_mw": self.design.capacities_mw,
+                       "storage_power_mw": self.design.storage_power_mw,
+                       "storage_energy_mwh": self.design.storage_energy_mwh},
+            "definitions": {k: {"zh": v[0], "en": v[1], "definition_zh": v[2], "definition_en": v[3]}
+                            for k, v in DEFINITIONS.items()},
+            "metrics": m.as_dict(),
+            "alternative_definitions": alternative_ratios(m),
+            "verdicts": [v.as_dict() for v in self.verdicts],
+            "notes": self.notes,
+            **self.extra,
+        }
+
+
+def get_rule_set(site: Site) -> tuple[RuleSet, list[str]]:
+    """The site's rule set with its overrides applied, and notes about the choice."""
+    notes: list[str] = []
+    name = site.rule_set or site.jurisdiction
+    key, note = normalise_jurisdiction(name.split("/")[0], file=site.path)
+    if note:
+        notes.append(note)
+    rule_set = load_rule_set(name)
+    return rule_set.with_overrides(site.overrides, file=site.path), notes
+
+
+def check_site(site: Site, design: Design | None = None, balance: Balance | None = None,
+               profiles: Profiles | None = None) -> CheckResult:
+    """Check one design of a site against its jurisdiction's rules.
+
+    Parameters
+    ----------
+    site : Site
+    design : Design, optional
+        Capacities to check; default the site's own.
+    balance : Balance, optional
+        A balance computed elsewhere (e.g. the optimiser's dispatch); default the
+        renewable-first dispatch, or the meters of an operating project.
+    profiles : Profiles, optional
+        Already-read profiles (saves reading them again in batches).
+    """
+    rule_set, notes = get_rule_set(site)
+    profiles = profiles if profiles is not None else get_profiles(site)
+    spot = spot_market_status(site, rule_set)
+    if design is None and site.meters is None:
+        design = Design.from_site(site)
+    if balance is None:
+        if site.meters is not None:
+            from gdc.meters import balance_from_meters
+
+            balance = balance_from_meters(site, profiles)
+            design = design or Design(capacities_mw={s.name: float(s.capacity_mw) if s.is_fixed() else 0.0
+                                                     for s in site.sources})
+        else:
+            balance = dispatch(site, profiles, design, spot)
+    if spot is None:
+        notes.append("spot-market status not stated (connection.spot_market) and no default in the rule set")
+    metrics = compute_metrics(balance)
+    verdicts = evaluate(rule_set, site, metrics)
+    return CheckResult(site=site, rule_set=rule_set, design=design, profiles=profiles, balance=balance,
+                       metrics=metrics, verdicts=verdicts, spot_market=spot, notes=notes)
+
+
+def check_file(path: str | Path) -> CheckResult:
+    """Read a site file and check it."""
+    return check_site(read_site(path))

@@ -1,0 +1,1 @@
+"""Presentation: terminal tables, JSON, CSV (and later HTML and Excel) reports."""

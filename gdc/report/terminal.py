@@ -1,0 +1,142 @@
+"""The terminal report of a check: header, definitions, energy totals, verdict table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from gdc.check import CheckResult
+from gdc.metrics import DEFINITIONS, alternative_ratios
+from gdc.report.text import fmt_energy, fmt_margin, fmt_threshold, fmt_value, table, word
+from gdc.verdicts import counts
+
+STATUS_COLOURS = {"pass": "green", "fail": "red", "review": "yellow", "n/a": None, "confirm": "cyan"}
+
+
+def design_line(result: CheckResult, lang: str) -> str:
+    d = result.design
+    parts = []
+    types = {s.name: s.type for s in result.site.sources}
+    for name, cap in d.capacities_mw.items():
+        parts.append(f"{name} {cap:,.1f} MW ({word(types.get(name, ''), lang)})")
+    if d.storage_power_mw > 0:
+        parts.append(f"{word('storage', lang)} {d.storage_power_mw:,.1f} MW / {d.storage_energy_mwh:,.1f} MWh")
+    else:
+        parts.append(f"{word('storage', lang)}: {word('none', lang)}")
+    return ", ".join(parts)
+
+
+def header_lines(result: CheckResult, lang: str, title: str = "check") -> list[str]:
+    from gdc import __version__
+
+    site, rs = result.site, result.rule_set
+    chain = f" ({word('extends', lang)} {', '.join(rs.chain[:-1])})" if len(rs.chain) > 1 else ""
+    p = result.profiles
+    rows = (f"{p.hours} h" if p.is_full_year
+            else f"{p.hours // 24} d x 24 h, {word('weighted', lang)} ({p.weights.sum():,.0f} h)")
+    lines = [
+        f"gdc {__version__} {title}: {site.name}",
+        f"  {word('site_file', lang)}: {site.path}" if site.path else "",
+        f"  {word('rule_set', lang)}: {rs.key}{chain}  {rs.title(lang)}",
+        f"  {word('year', lang)}: {site.year}   {word('start', lang)}: {site.effective_start_year}   "
+        f"{word('hours', lang)}: {rows}",
+        f"  {word('dispatch', lang)}: {word('dispatch_' + result.balance.source, lang)}   "
+        f"{word('spot', lang)}: {word('spot_' + str(result.spot_market), lang)}",
+        f"  {word('design', lang)}: {design_line(result, lang)}",
+    ]
+    return [x for x in lines if x]
+
+
+def definitions_lines(lang: str) -> list[str]:
+    out = [word("definitions", lang)]
+    for sym, (zh, en, dzh, den) in DEFINITIONS.items():
+        name = zh if lang == "zh" else en
+        out.append(f"  {sym}  {name}: {dzh if lang == 'zh' else den}")
+    return out
+
+
+def energy_lines(result: CheckResult, lang: str) -> list[str]:
+    m = result.metrics
+    headers = ["A", "G", "S", "L", "E", "I", "C", word("storage_loss", lang)]
+    row = [fmt_energy(x) for x in (m.A, m.G, m.S, m.L, m.E, m.I, m.C, m.storage_loss)]
+    if m.unserved > 0:
+        headers.append(word("unserved", lang))
+        row.append(fmt_energy(m.unserved))
+    extra = (f"  A = {word('wind', lang)} {fmt_energy(m.A_wind)} + {word('pv', lang)} {fmt_energy(m.A_pv)};  "
+             f"{word('peak_import', lang)} {m.max_import_mw:,.1f} MW, {word('peak_export', lang)} "
+             f"{m.max_export_mw:,.1f} MW")
+    return [word("energy", lang), table(headers, [row], right=set(range(len(headers)))), extra]
+
+
+def verdict_rows(result: CheckResult, lang: str, colour: Callable[[str, str], str]) -> list[list[str]]:
+    rows = []
+    other = "en" if lang == "zh" else "zh"
+    for v in result.verdicts:
+        if v.status == "confirm" or (v.rule.kind == "checklist"):
+            continue
+        r = v.rule
+        name = f"{r.name(lang)}"
+        status = word(v.status, lang)
+        if r.overridden:
+            status += "*"
+        rows.append([name, fmt_value(v.value, v.unit), fmt_threshold(r.op, v.threshold, v.unit),
+                     fmt_margin(v.margin, v.unit), colour(status, v.status),
+                     f"{r.source.short(lang)} ({r.confidence})"])
+        rows.append(["  " + r.name(other) + (f"  ({v.detail})" if v.detail else ""), "", "", "", "", ""])
+    return rows
+
+
+def render_check(result: CheckResult, lang: str = "en", colour: bool = False, definitions: str = "default",
+                 title: str = "check") -> str:
+    """The whole terminal report of a check, as text.
+
+    Parameters
+    ----------
+    result : CheckResult
+    lang : {'en', 'zh'}
+    colour : bool
+        Colour the verdicts with ANSI codes (for a terminal).
+    definitions : {'default', 'all'}
+        ``all`` adds the alternative definitions side by side.
+    """
+    import click
+
+    def paint(text: str, status: str) -> str:
+        c = STATUS_COLOURS.get(status)
+        return click.style(text, fg=c, bold=status == "fail") if colour and c else text
+
+    out: list[str] = header_lines(result, lang, title)
+    out.append("")
+    out += definitions_lines(lang)
+    out.append("")
+    out += energy_lines(result, lang)
+    out.append("")
+    out.append(word("rules", lang))
+    headers = [word(k, lang) for k in ("rule", "value", "threshold", "margin", "verdict", "source")]
+    out.append(table(headers, verdict_rows(result, lang, paint), right={1, 2, 3}))
+    checklist = [v for v in result.verdicts if v.rule.kind == "checklist" and v.status != "n/a"]
+    if checklist:
+        out.append("")
+        out.append(word("checklist", lang))
+        for v in checklist:
+            out.append(f"  [ ] {v.rule.name(lang)}  ({v.rule.source.short(lang)})")
+    if definitions == "all":
+        out.append("")
+        out.append(word("alternatives", lang))
+        rows = [[r["quantity"], r["definition"], r["formula"], f"{r['value']:.2f}"]
+                for r in alternative_ratios(result.metrics)]
+        out.append(table([word(k, lang) for k in ("quantity", "definition", "formula", "value")], rows,
+                         right={3}))
+    overridden = [v.rule for v in result.verdicts if v.rule.overridden]
+    notes = list(result.notes) + [f"* {r.id}: {r.overridden}" for r in overridden]
+    if notes:
+        out.append("")
+        out.append(word("notes", lang))
+        out += [f"  - {n}" for n in notes]
+    out.append("")
+    c = counts(result.verdicts)
+    summary = ", ".join(f"{c[s]} {word(s, lang)}" for s in ("pass", "fail", "review", "n/a") if c[s])
+    status = result.status
+    b = result.binding
+    tail = f"   {word('binding', lang)}: {b.rule.name(lang)} ({fmt_margin(b.margin, b.unit)})" if b else ""
+    out.append(f"{word('result', lang)}: {paint(word(status, lang).upper(), status)} ({summary}){tail}")
+    return "\n".join(out)

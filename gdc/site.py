@@ -1,0 +1,380 @@
+"""The site file (``site.yaml``): schema, validation and reading.
+
+A site describes one green-power direct-connection project: its load, its wind and PV
+sources, its storage, its grid connection and the jurisdiction whose rules apply.
+:func:`read_site` turns a YAML file into a validated :class:`Site`; every problem is
+an :class:`~gdc.errors.InputError` naming the file, the field and the fix.
+
+Units are part of every field name: ``_mw`` [MW], ``_mwh`` [MWh], ``_kv`` [kV],
+``_km`` [km]; fractions are in [0, 1]. Paths are relative to the site file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from gdc.errors import InputError
+
+SCHEMA_ID = "gdc-site/1"
+
+
+class _Strict(BaseModel):
+    """Base for every schema block: unknown keys are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Bounds(_Strict):
+    """A capacity to be chosen by ``gdc size`` within ``[min, max]``."""
+
+    min: Annotated[float, Field(ge=0)] = 0.0
+    max: Annotated[float, Field(ge=0)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Bounds:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is larger than max ({self.max})")
+        return self
+
+
+Capacity = Annotated[float, Field(ge=0)] | Bounds
+
+
+class SeriesRef(_Strict):
+    """One column of a CSV file (comment lines starting with ``#`` are skipped)."""
+
+    file: str = Field(description="CSV file, relative to the site file")
+    column: str = Field(description="column name in the CSV file")
+
+
+class Load(SeriesRef):
+    """The user's hourly load."""
+
+    unit: Literal["MW", "kW"] = Field(description="unit of the load column: MW or kW")
+    scale: Annotated[float, Field(gt=0)] = Field(1.0, description="multiplier applied after unit conversion")
+
+
+class Source(_Strict):
+    """A wind or PV plant feeding the load over the dedicated line."""
+
+    name: str
+    type: Literal["pv", "wind"]
+    capacity_mw: Capacity = Field(
+        description="installed capacity [MW] (PV: DC peak, MWp), or {min, max} bounds for gdc size"
+    )
+    profile: SeriesRef | None = Field(
+        None, description="hourly per-unit output [MW per MW installed], values in [0, ~1]"
+    )
+    distance_km: Annotated[float, Field(ge=0)] = Field(0.0, description="dedicated-line length to the load [km]")
+    same_county: bool | None = Field(None, description="source in the same county-level unit (县/市/区) as the load")
+    same_city: bool | None = Field(None, description="source in the same prefecture-level city (地级市) as the load")
+    county: str | None = None
+    city: str | None = None
+    offshore: bool = Field(False, description="offshore / sea-related (涉海) source")
+
+    def is_fixed(self) -> bool:
+        """True when the capacity is a number, False when it is bounds to be sized."""
+        return not isinstance(self.capacity_mw, Bounds)
+
+
+class Storage(_Strict):
+    """A battery on the user side of the point of interconnection.
+
+    Defaults follow the Chinese planning tools' conventions (resources.md §6, confidence M):
+    depth of discharge 85 %, charge 93 %, discharge 92 %.
+    """
+
+    power_mw: Capacity = Field(description="charge/discharge power [MW], or {min, max}")
+    energy_mwh: Capacity = Field(description="usable-plus-reserve energy capacity [MWh], or {min, max}")
+    charge_efficiency: Annotated[float, Field(gt=0, le=1)] = 0.93
+    discharge_efficiency: Annotated[float, Field(gt=0, le=1)] = 0.92
+    soc_min: Annotated[float, Field(ge=0, lt=1)] = 0.15
+    soc_max: Annotated[float, Field(gt=0, le=1)] = 1.0
+    self_discharge_per_h: Annotated[float, Field(ge=0, lt=0.1)] = 0.0001
+    grid_charging: bool = Field(False, description="may the storage charge from the public grid")
+    duration_h_min: Annotated[float, Field(ge=0)] | None = None
+    duration_h_max: Annotated[float, Field(gt=0)] | None = None
+
+    @model_validator(mode="after")
+    def _soc_order(self) -> Storage:
+        if self.soc_min >= self.soc_max:
+            raise ValueError(f"soc_min ({self.soc_min}) must be below soc_max ({self.soc_max})")
+        return self
+
+    def is_fixed(self) -> bool:
+        return not isinstance(self.power_mw, Bounds) and not isinstance(self.energy_mwh, Bounds)
+
+
+class Connection(_Strict):
+    """The project's single connection to the public grid."""
+
+    voltage_kv: Annotated[float, Field(gt=0)] = Field(description="connection voltage level [kV]")
+    capacity_mw: Annotated[float, Field(gt=0)] = Field(
+        description="declared grid-connection capacity [MW]: limit on import and export in every hour"
+    )
+    spot_market: Literal["continuous", "not-continuous"] | None = Field(
+        None, description="provincial spot market status; default from the rule set"
+    )
+    grid_330kv: bool = Field(False, description="the regional grid is a 330-kV grid (north-west China)")
+
+
+class ExportForbidden(_Strict):
+    """Hours in which no reverse flow is allowed (renewable-consumption-difficult hours)."""
+
+    hours_of_day: list[Annotated[int, Field(ge=0, le=23)]] = Field(
+        default_factory=list, description="hours of the day (0-23, local time) with no export"
+    )
+    months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
+        default_factory=list, description="restrict hours_of_day to these months (empty: all year)"
+    )
+    file: str | None = Field(None, description="CSV with a 0/1 column, 1 = export forbidden")
+    column: str | None = None
+
+    @model_validator(mode="after")
+    def _file_column(self) -> ExportForbidden:
+        if (self.file is None) != (self.column is None):
+            raise ValueError("give both file and column, or neither")
+        return self
+
+
+class Days(_Strict):
+    """Representative days: the time series are whole days with a weight each."""
+
+    weights: list[Annotated[float, Field(gt=0)]] | SeriesRef | None = Field(
+        None, description="days each representative day stands for; default 365 / number of days"
+    )
+
+
+class Meters(_Strict):
+    """Metered hourly flows of an operating project [MW]; replaces the simulated dispatch."""
+
+    file: str
+    unit: Literal["MW", "kW"] = "MW"
+    self_use: str = Field(description="column: renewable energy delivered to the load")
+    export: str = Field(description="column: flow to the public grid")
+    import_: str = Field(alias="import", description="column: flow from the public grid")
+    curtailment: str = Field(description="column: curtailed renewable energy")
+    storage_loss: str | None = Field(None, description="column: storage losses (optional)")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class RuleOverride(_Strict):
+    """A user override of one rule's threshold (e.g. a provincial figure the rule set lacks)."""
+
+    threshold: float | None = None
+    kind: Literal["hard", "review", "param", "checklist", "off"] | None = None
+    note: str | None = None
+
+
+class Site(_Strict):
+    """One green-power direct-connection project."""
+
+    schema_: str | None = Field(None, alias="schema", description=f"optional schema tag, '{SCHEMA_ID}'")
+    name: str
+    jurisdiction: str = Field(description="national, shandong, ningxia, hunan, inner-mongolia-draft, or another province")
+    rule_set: str | None = Field(None, description="pin a rule-set version, e.g. 'shandong/2025-10'")
+    year: Annotated[int, Field(ge=2025, le=2060)] = Field(description="evaluation year")
+    start_year: Annotated[int, Field(ge=2020, le=2060)] | None = Field(None, description="project start year; default: year")
+    project_type: Literal["grid-connected", "off-grid"] = "grid-connected"
+    users: Literal["single", "multiple"] = Field("single", description="one user (650号) or several (688号)")
+    description: str | None = None
+    load: Load
+    sources: list[Source] = Field(min_length=1)
+    storage: Storage | None = None
+    connection: Connection
+    export_forbidden: ExportForbidden | None = None
+    days: Days | None = Field(None, description="present when the series are representative days")
+    meters: Meters | None = None
+    overrides: dict[str, RuleOverride] = Field(default_factory=dict, description="rule id -> override")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    # set by read_site, not part of the schema
+    _path: Path | None = PrivateAttr(default=None)
+
+    @field_validator("jurisdiction")
+    @classmethod
+    def _lower(cls, v: str) -> str:
+        return v.strip().lower()
+
+    @model_validator(mode="after")
+    def _years_and_names(self) -> Site:
+        if self.start_year is not None and self.start_year > self.year:
+            raise ValueError(f"start_year ({self.start_year}) is after the evaluation year ({self.year})")
+        names = [s.name for s in self.sources]
+        dup = {n for n in names if names.count(n) > 1}
+        if dup:
+            raise ValueError(f"source names must be unique; repeated: {', '.join(sorted(dup))}")
+        return self
+
+    @property
+    def path(self) -> Path | None:
+        """The site file this site was read from."""
+        return self._path
+
+    @property
+    def base_dir(self) -> Path:
+        """Folder that relative paths in the site file are resolved against."""
+        return self._path.parent if self._path is not None else Path.cwd()
+
+    @property
+    def effective_start_year(self) -> int:
+        return self.start_year if self.start_year is not None else self.year
+
+    def resolve(self, relative: str) -> Path:
+        """Absolute path of a file named in the site file."""
+        p = Path(relative).expanduser()
+        return p if p.is_absolute() else self.base_dir / p
+
+    def needs_sizing(self) -> bool:
+        """True when any capacity is given as bounds."""
+        return any(not s.is_fixed() for s in self.sources) or (
+            self.storage is not None and not self.storage.is_fixed()
+        )
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _known_keys(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The schema class at a location, to suggest the key the user meant."""
+    model: Any = Site
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        ann = field.annotation
+        candidates = [ann, *getattr(ann, "__args__", ())]
+        found = None
+        for c in candidates:
+            for cc in [c, *getattr(c, "__args__", ())]:
+                if isinstance(cc, type) and issubclass(cc, BaseModel):
+                    found = cc
+        if found is None:
+            return None
+        model = found
+    return model
+
+
+def _explain(err: dict[str, Any], file: Path) -> InputError:
+    loc = tuple(err["loc"])
+    # pydantic reports union members as extra loc parts: drop type-name parts
+    loc = tuple(
+        p for p in loc
+        if not (isinstance(p, str) and (p in {"float", "Bounds"} or p.startswith(("constrained-", "function-"))))
+    )
+    field = _field_path(loc)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        model = _model_at(loc)
+        key = str(loc[-1])
+        known = _known_keys(model) if model else []
+        close = difflib.get_close_matches(key, known, n=1)
+        fix = f"did you mean '{close[0]}'?" if close else f"known keys here: {', '.join(known)}"
+        return InputError(f"unknown key '{key}'", file=file, field=field, fix=fix)
+    if kind == "missing":
+        return InputError("required field is missing", file=file, field=field,
+                          fix=f"add '{loc[-1]}' (see the site-file reference in README.md)")
+    msg = err["msg"].removeprefix("Value error, ")
+    value = err.get("input")
+    shown = f" (got {value!r})" if value is not None and not isinstance(value, dict | list) else ""
+    return InputError(f"{msg}{shown}", file=file, field=field or None,
+                      fix="correct the value (see the site-file reference in README.md)")
+
+
+def parse_site(data: Any, path: Path | str | None = None) -> Site:
+    """Validate a site given as a mapping (e.g. parsed YAML) into a :class:`Site`.
+
+    Parameters
+    ----------
+    data : mapping
+        The site, as read from YAML.
+    path : Path, optional
+        The site file, used in error messages and to resolve relative paths.
+    """
+    file = Path(path) if path is not None else Path("<site>")
+    if not isinstance(data, dict):
+        raise InputError("the site file must be a YAML mapping of keys to values", file=file,
+                         fix="start from a sample in sample_sites/")
+    try:
+        site = Site.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        # with unions pydantic reports one error per member: keep the most specific
+        generic = {"float_type", "float_parsing", "model_type", "dict_type", "model_attributes_type"}
+        errors.sort(key=lambda e: (e["type"] != "extra_forbidden", e["type"] in generic, -len(e["loc"])))
+        raise _explain(errors[0], file) from exc
+    if path is not None:
+        site._path = Path(path).resolve()
+    return site
+
+
+def read_site(path: str | Path) -> Site:
+    """Read and validate a site file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``site.yaml`` file.
+
+    Returns
+    -------
+    Site
+
+    Raises
+    ------
+    InputError
+        When the file is missing, is not YAML, or does not match the schema.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("file not found", file=path, fix="check the path to the site file")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise InputError(f"not valid YAML{where}: {getattr(exc, 'problem', exc)}", file=path,
+                         fix="check indentation and colons near that line") from exc
+    return parse_site(data, path)
+
+
+def site_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the site file, for editors' autocompletion."""
+    schema = Site.model_json_schema(by_alias=True)
+    schema["$id"] = SCHEMA_ID
+    schema["title"] = "gdc site file"
+    return schema
+
+
+def write_json_schema(path: str | Path) -> None:
+    """Write :func:`site_json_schema` to a file."""
+    Path(path).write_text(json.dumps(site_json_schema(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
