@@ -145,14 +145,20 @@ def emit_check(result: Any, *, json_out: str | None, hourly: str | None, lang: s
 @DEBUG
 @click.option("--definitions", type=click.Choice(["default", "all"]), default="default",
               help="'all' shows other definitions of the ratios side by side.")
-def check(site_file: Path, json_out: str | None, hourly: str | None, lang: str, definitions: str) -> None:
+@click.option("--year", type=int, default=None, help="Evaluate in this year instead of the site file's.")
+def check(site_file: Path, json_out: str | None, hourly: str | None, lang: str, definitions: str,
+          year: int | None) -> None:
     """Check a design against its jurisdiction's rules.
 
     Exit code 0 when nothing fails, 1 when a rule fails, 2 for bad input.
     """
-    from gdc.check import check_file
+    from gdc.check import check_site
+    from gdc.site import read_site, with_year
 
-    result = check_file(site_file)
+    site = read_site(site_file)
+    if year is not None:
+        site = with_year(site, year)
+    result = check_site(site)
     emit_check(result, json_out=json_out, hourly=hourly, lang=lang, definitions=definitions)
     sys.exit(result.exit_code)
 

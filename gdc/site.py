@@ -367,6 +367,16 @@ def read_site(path: str | Path) -> Site:
     return parse_site(data, path)
 
 
+def with_year(site: Site, year: int) -> Site:
+    """The same site evaluated in another year (the start year stays)."""
+    data = site.model_dump(by_alias=True, exclude_unset=True)
+    data["year"] = year
+    if site.start_year is None:
+        data["start_year"] = site.year
+    new = parse_site(data, site.path)
+    return new
+
+
 def site_json_schema() -> dict[str, Any]:
     """The JSON Schema of the site file, for editors' autocompletion."""
     schema = Site.model_json_schema(by_alias=True)

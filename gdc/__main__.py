@@ -1,0 +1,3 @@
+from gdc.cli import main
+
+main()

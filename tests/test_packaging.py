@@ -1,0 +1,24 @@
+"""Packaging: every sub-package is declared, and the data models are found."""
+
+from __future__ import annotations
+
+import configparser
+
+from conftest import REPO
+
+from gdc.rules import models_dir
+
+
+def test_every_subpackage_is_declared_in_setup_cfg():
+    cfg = configparser.ConfigParser()
+    cfg.read(REPO / "setup.cfg")
+    declared = set(cfg["options"]["packages"].split())
+    found = {"gdc"} | {
+        "gdc." + ".".join(p.parent.relative_to(REPO / "gdc").parts)
+        for p in (REPO / "gdc").rglob("__init__.py") if p.parent != REPO / "gdc"
+    }
+    assert found | {"gdc.models"} == declared
+
+
+def test_models_found():
+    assert (models_dir() / "rules" / "national" / "2026-05.yaml").is_file()
