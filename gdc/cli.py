@@ -194,13 +194,24 @@ def schema(output: str) -> None:
     write_json(site_json_schema(), output)
 
 
+#: Commands living in their own modules: (module, click command attribute).
+PLUGIN_COMMANDS = (
+    ("gdc.cli_profile", "profile"),
+    ("gdc.cli_screen", "screen"),
+    ("gdc.cli_reports", "import_xlsx"),
+)
+
+
 def _register_optional() -> None:
-    """Commands living in their own modules."""
-    try:
-        from gdc.cli_profile import profile
-    except ImportError:  # pragma: no cover - module not present in this build
-        return
-    main.add_command(profile)
+    """Add the commands of :data:`PLUGIN_COMMANDS` (their modules import lazily themselves)."""
+    import importlib
+
+    for module, attr in PLUGIN_COMMANDS:
+        try:
+            command = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError):  # pragma: no cover - module not in this build
+            continue
+        main.add_command(command)
 
 
 _register_optional()

@@ -54,3 +54,28 @@ def test_park_day_types_weights():
 def test_v3_case_load_in_kw_is_converted():
     r = check_file(SAMPLES / "v3-tool-flat-load" / "site.yaml")
     assert r.metrics.L == pytest.approx(64 * 8760)  # 560,640 MWh/yr, as the case README states
+
+
+@pytest.mark.parametrize("name, year, status, rules", [
+    ("shandong-export-battery", None, "pass", {}),
+    ("shandong-offshore-wind", None, "review", {"offshore": "review", "same_county": "review"}),
+    ("ningxia-datacentre-110kv", None, "fail", {"line_distance": "fail"}),
+    ("ningxia-ramp", None, "pass", {"load_share": "pass"}),
+    ("ningxia-ramp", 2029, "fail", {"load_share": "fail"}),
+    ("park-2026-day-types", None, "fail", {"export_share": "fail"}),
+])
+def test_sample_site_verdicts(name, year, status, rules):
+    from gdc.check import check_site
+    from gdc.site import read_site, with_year
+
+    site = read_site(SAMPLES / name / "site.yaml")
+    if year:
+        site = with_year(site, year)
+    r = check_site(site)
+    assert r.status == status
+    got = {v.rule.id: v.status for v in r.verdicts}
+    for rule, want in rules.items():
+        assert got[rule] == want
+    # only the named rules fail or need review
+    assert {k for k, v in got.items() if v in ("fail", "review")} == set(rules) - {
+        k for k, v in rules.items() if v == "pass"}
