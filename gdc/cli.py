@@ -137,29 +137,87 @@ def emit_check(result: Any, *, json_out: str | None, hourly: str | None, lang: s
             click.echo(f"hourly balance written to {hourly}")
 
 
-@main.command()
-@click.argument("site_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "json_out", metavar="PATH", help="Write the result as JSON ('-' for stdout only).")
-@click.option("--hourly", metavar="CSV", help="Write the hourly balance, one row per hour.")
-@LANG
-@DEBUG
-@click.option("--definitions", type=click.Choice(["default", "all"]), default="default",
-              help="'all' shows other definitions of the ratios side by side.")
-@click.option("--year", type=int, default=None, help="Evaluate in this year instead of the site file's.")
-def check(site_file: Path, json_out: str | None, hourly: str | None, lang: str, definitions: str,
-          year: int | None) -> None:
-    """Check a design against its jurisdiction's rules.
+def common_outputs(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The options check and size share."""
+    for deco in reversed([
+        click.argument("site_file", type=click.Path(dir_okay=False, path_type=Path)),
+        click.option("--json", "json_out", metavar="PATH", help="Write the result as JSON ('-' for stdout only)."),
+        click.option("--hourly", metavar="CSV", help="Write the hourly balance, one row per hour."),
+        LANG,
+        DEBUG,
+        click.option("--definitions", type=click.Choice(["default", "all"]), default="default",
+                     help="'all' shows other definitions of the ratios side by side."),
+        click.option("--year", type=int, default=None, help="Evaluate in this year instead of the site file's."),
+        click.option("--write-site", metavar="YAML", help="Write the site with the (sized) capacities."),
+    ]):
+        fn = deco(fn)
+    return fn
 
-    Exit code 0 when nothing fails, 1 when a rule fails, 2 for bad input.
-    """
-    from gdc.check import check_site
+
+def _read(site_file: Path, year: int | None):
     from gdc.site import read_site, with_year
 
     site = read_site(site_file)
-    if year is not None:
-        site = with_year(site, year)
-    result = check_site(site)
-    emit_check(result, json_out=json_out, hourly=hourly, lang=lang, definitions=definitions)
+    return with_year(site, year) if year is not None else site
+
+
+def _write_site(result: Any, path: str | None) -> None:
+    if path:
+        from gdc.write_site import write_sized_site
+
+        write_sized_site(result.site, result.design, path)
+        click.echo(f"site with these capacities written to {path}", err=True)
+
+
+@main.command()
+@common_outputs
+@click.option("--dispatch", type=click.Choice(["rule", "optimal"]), default="rule", show_default=True,
+              help="'rule': renewable-first dispatch; 'optimal': the least-cost dispatch that satisfies the rules.")
+def check(site_file: Path, json_out: str | None, hourly: str | None, lang: str, definitions: str,
+          year: int | None, write_site: str | None, dispatch: str) -> None:
+    """Check a design against its jurisdiction's rules.
+
+    A site whose capacities are {min, max} bounds is sized first, then checked.
+    Exit code 0 when nothing fails, 1 when a rule fails, 2 for bad input.
+    """
+    from gdc.check import check_site
+
+    site = _read(site_file, year)
+    title = "check"
+    if site.needs_sizing():
+        from gdc.size import size_site
+
+        result = size_site(site)
+        title = "check (sized first: capacities were bounds)"
+    elif dispatch == "optimal":
+        from gdc.size import optimal_dispatch
+
+        result = optimal_dispatch(site)
+        title = "check (optimal dispatch)"
+    else:
+        result = check_site(site)
+    emit_check(result, json_out=json_out, hourly=hourly, lang=lang, definitions=definitions, title=title)
+    _write_site(result, write_site)
+    sys.exit(result.exit_code)
+
+
+@main.command()
+@common_outputs
+def size(site_file: Path, json_out: str | None, hourly: str | None, lang: str, definitions: str,
+         year: int | None, write_site: str | None) -> None:
+    """Least-cost PV, wind and storage capacities that comply (Pyomo LP, HiGHS).
+
+    Capacities given as {min, max} in the site file are chosen; numbers stay fixed.
+    Exit code 0 for a compliant design, 1 when none exists (with the reasons), 2 for bad input.
+    """
+    from gdc.size import size_site
+
+    site = _read(site_file, year)
+    if json_out != "-":
+        click.echo("sizing: building the LP and solving it with HiGHS ...", err=True)
+    result = size_site(site)
+    emit_check(result, json_out=json_out, hourly=hourly, lang=lang, definitions=definitions, title="size")
+    _write_site(result, write_site)
     sys.exit(result.exit_code)
 
 

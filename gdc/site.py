@@ -173,6 +173,52 @@ class Meters(_Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+class TechCost(_Strict):
+    """Override of one technology's cost (see ``models/technology/``)."""
+
+    capex_cny_per_kw: Annotated[float, Field(ge=0)] | None = None
+    capex_cny_per_kwh: Annotated[float, Field(ge=0)] | None = Field(None, description="storage energy part")
+    fixed_om_pct: Annotated[float, Field(ge=0, le=20)] | None = Field(None, description="% of capex a year")
+    life_years: Annotated[int, Field(ge=1, le=60)] | None = None
+
+
+class Economics(_Strict):
+    """Costs for ``gdc size``: a named preset (``models/technology/``) and overrides."""
+
+    preset: str = "china-2025"
+    discount_rate: Annotated[float, Field(ge=0, le=0.3)] | None = None
+    pv: TechCost | None = None
+    wind: TechCost | None = None
+    offshore_wind: TechCost | None = None
+    storage: TechCost | None = None
+    line_cny_per_km: Annotated[float, Field(ge=0)] | None = None
+
+
+class PriceRef(SeriesRef):
+    """An hourly price column [CNY/kWh]."""
+
+
+class CapacityCharge(_Strict):
+    """1192号 capacity-based T&D charge on the declared connection capacity, per month [CNY].
+
+    monthly = demand charge x capacity + T&D energy rate x average load rate x 730 h x capacity.
+    """
+
+    demand_charge_cny_per_kw_month: Annotated[float, Field(ge=0)] = 0.0
+    td_rate_cny_per_kwh: Annotated[float, Field(ge=0)] = 0.0
+    average_load_rate: Annotated[float, Field(ge=0, le=1)] = 0.0
+
+
+class Tariff(_Strict):
+    """Grid prices: a preset (``models/tariffs/``) or the site's own columns [CNY/kWh]."""
+
+    preset: str | None = Field(None, description="e.g. shandong-2025-tou; default by jurisdiction")
+    import_price: Annotated[float, Field(ge=0)] | PriceRef | None = None
+    import_fees: list[Annotated[float, Field(ge=0)] | PriceRef] = Field(default_factory=list)
+    export_price: Annotated[float, Field(ge=0)] | PriceRef | None = None
+    capacity_charge: CapacityCharge | None = None
+
+
 class RuleOverride(_Strict):
     """A user override of one rule's threshold (e.g. a provincial figure the rule set lacks)."""
 
@@ -201,6 +247,8 @@ class Site(_Strict):
     days: Days | None = Field(None, description="present when the series are representative days")
     meters: Meters | None = None
     overrides: dict[str, RuleOverride] = Field(default_factory=dict, description="rule id -> override")
+    economics: Economics = Field(default_factory=Economics)
+    tariff: Tariff = Field(default_factory=Tariff)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

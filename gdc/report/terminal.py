@@ -67,6 +67,29 @@ def energy_lines(result: CheckResult, lang: str) -> list[str]:
     return [word("energy", lang), table(headers, [row], right=set(range(len(headers)))), extra]
 
 
+_COST_WORDS = {"cny_10k": ("10^4 CNY/yr", "万元/年"), "presets": ("presets", "参数来源")}
+
+
+def cost_lines(result: CheckResult, lang: str) -> list[str]:
+    """The annual cost breakdown of a sized or optimally dispatched design."""
+    def local(key: str) -> str:
+        en, zh = _COST_WORDS[key]
+        return zh if lang == "zh" else en
+
+    cost = result.extra["cost"]
+    rows = [[it["name_zh"] if lang == "zh" else it["name_en"], f"{it['cny_per_year'] / 1e4:,.1f}"]
+            for it in cost["items"]]
+    rows.append([word("cost_total", lang), f"{cost['total_cny_per_year'] / 1e4:,.1f}"])
+    out = [word("cost", lang), table([word("cost_item", lang), local("cny_10k")], rows, right={1})]
+    out.append(f"  {word('cny_per_mwh_load', lang)}: {cost['cny_per_mwh_load']:,.1f}   "
+               f"({local('presets')}: " + ", ".join(f"{k} {v}" for k, v in cost["presets"].items()) + ")")
+    opt = result.extra.get("optimiser")
+    if opt:
+        out.append(f"  LP: {opt['columns']:,} columns x {opt['rows']:,} rows, HiGHS {opt['status']}, "
+                   f"build {opt['build_s']:.2f} s, translate {opt['translate_s']:.2f} s, solve {opt['solve_s']:.2f} s")
+    return out
+
+
 def verdict_rows(result: CheckResult, lang: str, colour: Callable[[str, str], str]) -> list[list[str]]:
     rows = []
     other = "en" if lang == "zh" else "zh"
@@ -109,6 +132,9 @@ def render_check(result: CheckResult, lang: str = "en", colour: bool = False, de
     out += definitions_lines(lang)
     out.append("")
     out += energy_lines(result, lang)
+    if "cost" in result.extra:
+        out.append("")
+        out += cost_lines(result, lang)
     out.append("")
     out.append(word("rules", lang))
     headers = [word(k, lang) for k in ("rule", "value", "threshold", "margin", "verdict", "source")]

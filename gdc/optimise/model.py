@@ -1,0 +1,361 @@
+"""The sizing LP as a Pyomo model: capacities and hourly dispatch at least annual cost.
+
+Decisions: each source's capacity [MW] within the site's bounds (or fixed), storage power
+[MW] and energy [MWh]; per hour [MW]: renewable to load ``u``, to storage ``c``, export
+``e``, curtailment ``q``, storage discharge to load ``d``, import to load ``m``, state of
+charge ``s`` [MWh]; with grid charging also grid to storage ``g``, its discharge ``dg`` and
+its own state of charge ``sg`` (grid energy never counts as renewable).
+
+Constraints (t in hours, periods cyclic: the whole year, or each representative day)::
+
+    sum_k cap_k p_kt        = u_t + c_t + e_t + q_t                   renewable balance
+    L_t                     = u_t + d_t + dg_t + m_t                  load balance
+    s_t  = (1-sigma) s_t-1  + eta_c c_t - d_t / eta_d                 renewable storage
+    sg_t = (1-sigma) sg_t-1 + eta_c g_t - dg_t / eta_d                grid-charged storage
+    soc_min E <= s_t + sg_t <= soc_max E;  c_t + g_t <= P;  d_t + dg_t <= P
+    e_t <= X_t;  m_t + g_t <= I                                        exchange, from the rules
+
+and every hard (and param) energy rule of the site's rule set for the evaluated year,
+generated from the rule set through :data:`gdc.indicators.INDICATORS`: an annual ratio rule
+``num / den  op  threshold`` becomes ``num - threshold/100 x den  op  0`` over the weighted
+annual totals ``A = sum_k a_k cap_k``, ``S = sum w (u + d)``, ``E = sum w e``,
+``C = sum w q``, ``L``; hourly rules set bounds (no export without a continuous spot market or
+in forbidden hours; exchange within the connection capacity; off-grid: no import).
+
+Objective [CNY/yr]: ``sum_k a_k^cap cap_k + a_P P + a_E E + sum_t w_t (pi_t (m_t + g_t) -
+rho_t e_t) + constants`` (see :mod:`gdc.economics`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from gdc.economics import Costs
+from gdc.indicators import INDICATORS
+from gdc.profiles import Profiles
+from gdc.rules import Rule, RuleSet, ThresholdContext
+from gdc.site import Bounds, Site
+from gdc.verdicts import _applies, site_attr, spot_market_status
+
+#: Upper bound used for a capacity the site leaves open [MW or MWh] (only for elastic studies).
+OPEN_BOUND = 1e5
+
+
+@dataclass(frozen=True)
+class CapacityBounds:
+    """Bounds of every capacity decision [MW, MWh]; equal bounds fix a capacity."""
+
+    sources: dict[str, tuple[float, float]]
+    storage_power: tuple[float, float] = (0.0, 0.0)
+    storage_energy: tuple[float, float] = (0.0, 0.0)
+
+    @classmethod
+    def from_site(cls, site: Site) -> CapacityBounds:
+        def b(x: Any) -> tuple[float, float]:
+            return (x.min, x.max) if isinstance(x, Bounds) else (float(x), float(x))
+
+        st = site.storage
+        return cls(
+            sources={s.name: b(s.capacity_mw) for s in site.sources},
+            storage_power=b(st.power_mw) if st else (0.0, 0.0),
+            storage_energy=b(st.energy_mwh) if st else (0.0, 0.0),
+        )
+
+    def with_minimum(self, design: Any, upper: float = OPEN_BOUND) -> CapacityBounds:
+        """Bounds from a design's capacities up to ``upper`` (capacity additions)."""
+        return CapacityBounds(
+            sources={k: (v, max(upper, v)) for k, v in design.capacities_mw.items()},
+            storage_power=(design.storage_power_mw, max(upper, design.storage_power_mw)),
+            storage_energy=(design.storage_energy_mwh, max(upper, design.storage_energy_mwh)),
+        )
+
+
+@dataclass(frozen=True)
+class RuleConstraint:
+    """An annual rule as a linear constraint ``sum(coef x symbol) op 0`` over annual totals."""
+
+    rule: Rule
+    terms: dict[str, float]  # symbol (A, S, E, C, L, A_wind, A_pv, E_forbidden) -> coefficient
+    op: str  # ">=" or "<="
+    threshold: float
+
+
+@dataclass
+class LPData:
+    """Everything the LP needs, as plain arrays (the same data feeds ``bench/`` reference LP)."""
+
+    weights: np.ndarray
+    period_hours: int
+    load: np.ndarray
+    pu: dict[str, np.ndarray]
+    source_type: dict[str, str]  # name -> "wind" | "pv"
+    bounds: CapacityBounds
+    cost_per_mw: dict[str, float]
+    storage_cost_per_mw: float
+    storage_cost_per_mwh: float
+    constant_cost: float
+    import_price: np.ndarray
+    export_price: np.ndarray
+    export_cap: np.ndarray
+    import_cap: float | None
+    eta_c: float = 1.0
+    eta_d: float = 1.0
+    soc_min: float = 0.0
+    soc_max: float = 1.0
+    sigma: float = 0.0
+    duration_min: float | None = None
+    duration_max: float | None = None
+    grid_charging: bool = False
+    off_grid: bool = False
+    rules: list[RuleConstraint] = field(default_factory=list)
+
+    @property
+    def has_storage(self) -> bool:
+        return self.bounds.storage_power[1] > 0 and self.bounds.storage_energy[1] > 0
+
+
+def rule_constraints(rule_set: RuleSet, site: Site) -> tuple[list[RuleConstraint], dict[str, bool]]:
+    """The rule set's hard energy rules as LP constraints, and the hourly restrictions.
+
+    Returns
+    -------
+    constraints : list of RuleConstraint
+        Annual rules.
+    hourly : dict
+        ``no_export`` (all hours), ``no_export_forbidden`` (forbidden hours),
+        ``exchange_cap`` (connection capacity on import and export), ``no_unserved``.
+    """
+    spot = spot_market_status(site, rule_set)
+    ctx = ThresholdContext(site.year, site.effective_start_year, site_attr(site, spot))
+    out: list[RuleConstraint] = []
+    hourly = {"no_export": False, "no_export_forbidden": False, "exchange_cap": False, "no_unserved": False}
+    for rule in rule_set.active():
+        if rule.kind not in ("hard", "param") or rule.metric is None:
+            continue
+        ind = INDICATORS[rule.metric]
+        if ind.scope == "site" or _applies(rule, site, spot) is not True:
+            continue
+        if ind.scope == "hourly":
+            key = {"exported_energy_mwh": "no_export", "export_in_forbidden_hours_mwh": "no_export_forbidden",
+                   "max_exchange_mw": "exchange_cap", "unserved_energy_mwh": "no_unserved"}[rule.metric]
+            hourly[key] = True
+            continue
+        op = ">=" if rule.op in (">=", ">") else "<="
+        spec = rule.threshold
+        if isinstance(spec, dict) and "grid_utilisation" in spec:
+            # threshold x A = (g_wind A_wind + g_pv A_pv): linear in the capacities
+            g = spec["grid_utilisation"]
+            terms = {k: v for k, v in ind.num.items()}
+            terms["A_wind"] = terms.get("A_wind", 0.0) - g["wind"] / 100.0
+            terms["A_pv"] = terms.get("A_pv", 0.0) - g["pv"] / 100.0
+            out.append(RuleConstraint(rule, terms, op, float("nan")))
+            continue
+        thr = rule.threshold_at(ctx)
+        if thr is None:
+            continue
+        terms = dict(ind.num)
+        for k, v in (ind.den or {}).items():
+            terms[k] = terms.get(k, 0.0) - float(thr) / 100.0 * v
+        out.append(RuleConstraint(rule, terms, op, float(thr)))
+    return out, hourly
+
+
+def lp_data(site: Site, profiles: Profiles, costs: Costs, rule_set: RuleSet,
+            bounds: CapacityBounds | None = None) -> LPData:
+    """Assemble the LP's data from a site (capacities from ``bounds``, default the site's)."""
+    bounds = bounds or CapacityBounds.from_site(site)
+    rules, hourly = rule_constraints(rule_set, site)
+    spot = spot_market_status(site, rule_set)
+    n = profiles.hours
+    cap = site.connection.capacity_mw
+    xcap = np.full(n, cap if hourly["exchange_cap"] else np.inf)
+    if hourly["no_export"] or site.project_type == "off-grid" or spot == "not-continuous":
+        xcap[:] = 0.0
+    if hourly["no_export_forbidden"]:
+        xcap[profiles.export_forbidden] = 0.0
+    st = site.storage
+    data = LPData(
+        weights=profiles.weights, period_hours=profiles.period_hours, load=profiles.load_mw,
+        pu={s.name: profiles.pu[s.name] for s in site.sources},
+        source_type={s.name: s.type for s in site.sources}, bounds=bounds,
+        cost_per_mw=costs.per_mw, storage_cost_per_mw=costs.storage_per_mw,
+        storage_cost_per_mwh=costs.storage_per_mwh,
+        constant_cost=costs.fixed + sum(costs.line.values()),
+        import_price=costs.import_price, export_price=costs.export_price, export_cap=xcap,
+        import_cap=cap if hourly["exchange_cap"] else None, off_grid=site.project_type == "off-grid",
+        rules=rules,
+    )
+    if st is not None:
+        data.eta_c, data.eta_d = st.charge_efficiency, st.discharge_efficiency
+        data.soc_min, data.soc_max, data.sigma = st.soc_min, st.soc_max, st.self_discharge_per_h
+        data.duration_min, data.duration_max = st.duration_h_min, st.duration_h_max
+        data.grid_charging = st.grid_charging
+    return data
+
+
+def build_model(data: LPData, elastic: bool = False, penalty: float = 1e6):
+    """The Pyomo model of :class:`LPData`.
+
+    Parameters
+    ----------
+    data : LPData
+    elastic : bool
+        Add a penalised non-negative slack to every rule row (``slack_<rule>`` [MWh]) and to
+        the load balance (unserved load), so that the model is always feasible and the
+        slacks show which rules cannot be met together and by how much.
+    penalty : float [CNY/MWh]
+        Cost of one MWh of slack in the elastic model.
+    """
+    import pyomo.environ as pyo
+    from pyomo.common.gc_manager import PauseGC
+
+    with PauseGC():
+        return _build(pyo, data, elastic, penalty)
+
+
+def _build(pyo: Any, data: LPData, elastic: bool, penalty: float):
+    n = len(data.load)
+    T = range(n)
+    per = data.period_hours
+    w = data.weights.tolist()
+    load = data.load.tolist()
+    m = pyo.ConcreteModel(name="gdc_size")
+    names = list(data.pu)
+    m.cap = pyo.Var(names, within=pyo.NonNegativeReals)
+    for k in names:
+        lo, hi = data.bounds.sources[k]
+        m.cap[k].setlb(lo)
+        m.cap[k].setub(hi)
+    storage = data.has_storage
+    grid_ch = storage and data.grid_charging
+
+    m.u = pyo.Var(T, within=pyo.NonNegativeReals)
+    m.c = pyo.Var(T, within=pyo.NonNegativeReals)
+    m.e = pyo.Var(T, within=pyo.NonNegativeReals)
+    m.q = pyo.Var(T, within=pyo.NonNegativeReals)
+    m.d = pyo.Var(T, within=pyo.NonNegativeReals)
+    m.m = pyo.Var(T, within=pyo.NonNegativeReals)
+    m.s = pyo.Var(T, within=pyo.NonNegativeReals)
+    xcap = data.export_cap.tolist()
+    for t in T:
+        m.e[t].setub(None if xcap[t] == float("inf") else xcap[t])
+        if data.import_cap is not None:
+            m.m[t].setub(data.import_cap)
+        if not storage:
+            m.c[t].fix(0)
+            m.d[t].fix(0)
+            m.s[t].fix(0)
+        if data.off_grid:
+            m.m[t].fix(0)
+    if storage:
+        m.P = pyo.Var(bounds=data.bounds.storage_power)
+        m.E = pyo.Var(bounds=data.bounds.storage_energy)
+    if grid_ch:
+        m.g = pyo.Var(T, within=pyo.NonNegativeReals)
+        m.dg = pyo.Var(T, within=pyo.NonNegativeReals)
+        m.sg = pyo.Var(T, within=pyo.NonNegativeReals)
+
+    pu = {k: data.pu[k].tolist() for k in names}
+
+    def re_rule(mm, t):
+        return sum(pu[k][t] * mm.cap[k] for k in names if pu[k][t] != 0.0) == mm.u[t] + mm.c[t] + mm.e[t] + mm.q[t]
+
+    m.re_balance = pyo.Constraint(T, rule=re_rule)
+    if elastic:
+        m.unserved = pyo.Var(T, within=pyo.NonNegativeReals)
+
+    def load_rule(mm, t):
+        lhs = mm.u[t] + mm.d[t] + mm.m[t]
+        if grid_ch:
+            lhs = lhs + mm.dg[t]
+        if elastic:
+            lhs = lhs + mm.unserved[t]
+        return lhs == load[t]
+
+    m.load_balance = pyo.Constraint(T, rule=load_rule)
+
+    if storage:
+        keep = 1.0 - data.sigma
+        inv_d = 1.0 / data.eta_d
+
+        def prev(t: int) -> int:
+            return t - 1 if t % per else t + per - 1
+
+        m.soc_dyn = pyo.Constraint(T, rule=lambda mm, t: mm.s[t] == keep * mm.s[prev(t)] + data.eta_c * mm.c[t]
+                                   - inv_d * mm.d[t])
+        if grid_ch:
+            m.soc_grid = pyo.Constraint(T, rule=lambda mm, t: mm.sg[t] == keep * mm.sg[prev(t)]
+                                        + data.eta_c * mm.g[t] - inv_d * mm.dg[t])
+
+            def tot_s(mm, t):
+                return mm.s[t] + mm.sg[t]
+
+            def charge(mm, t):
+                return mm.c[t] + mm.g[t]
+
+            def dis(mm, t):
+                return mm.d[t] + mm.dg[t]
+        else:
+            def tot_s(mm, t):
+                return mm.s[t]
+
+            def charge(mm, t):
+                return mm.c[t]
+
+            def dis(mm, t):
+                return mm.d[t]
+        m.soc_max = pyo.Constraint(T, rule=lambda mm, t: tot_s(mm, t) <= data.soc_max * mm.E)
+        if data.soc_min > 0:
+            m.soc_min = pyo.Constraint(T, rule=lambda mm, t: tot_s(mm, t) >= data.soc_min * mm.E)
+        m.charge_max = pyo.Constraint(T, rule=lambda mm, t: charge(mm, t) <= mm.P)
+        m.discharge_max = pyo.Constraint(T, rule=lambda mm, t: dis(mm, t) <= mm.P)
+        if grid_ch and data.import_cap is not None:
+            m.grid_max = pyo.Constraint(T, rule=lambda mm, t: mm.m[t] + mm.g[t] <= data.import_cap)
+        if data.duration_max is not None:
+            m.duration_max = pyo.Constraint(expr=m.E <= data.duration_max * m.P)
+        if data.duration_min is not None:
+            m.duration_min = pyo.Constraint(expr=m.E >= data.duration_min * m.P)
+
+    # annual totals as expressions (weighted)
+    a = {k: float(np.dot(data.weights, data.pu[k])) for k in names}
+    total_load = float(np.dot(data.weights, data.load))
+    sym: dict[str, Any] = {
+        "A": sum(a[k] * m.cap[k] for k in names),
+        "A_wind": sum(a[k] * m.cap[k] for k in names if data.source_type[k] == "wind"),
+        "A_pv": sum(a[k] * m.cap[k] for k in names if data.source_type[k] == "pv"),
+        "S": sum(w[t] * (m.u[t] + m.d[t]) for t in T),
+        "E": sum(w[t] * m.e[t] for t in T),
+        "C": sum(w[t] * m.q[t] for t in T),
+        "L": total_load,
+    }
+    m.rule_rows = pyo.ConstraintList()
+    m.rule_index: dict[str, int] = {}
+    slack_cost = 0.0
+    if elastic:
+        m.slack = pyo.Var([rc.rule.id for rc in data.rules], within=pyo.NonNegativeReals)
+    for rc in data.rules:
+        expr = sum(coef * sym[key] for key, coef in rc.terms.items() if key in sym and not isinstance(sym[key], float))
+        const = sum(coef * sym[key] for key, coef in rc.terms.items() if isinstance(sym.get(key), float))
+        if elastic:
+            expr = expr + (m.slack[rc.rule.id] if rc.op == ">=" else -m.slack[rc.rule.id])
+            slack_cost = slack_cost + penalty * m.slack[rc.rule.id]
+        row = expr >= -const if rc.op == ">=" else expr <= -const
+        m.rule_rows.add(row)
+        m.rule_index[rc.rule.id] = len(m.rule_rows)
+
+    cost = sum(data.cost_per_mw[k] * m.cap[k] for k in names)
+    if storage:
+        cost = cost + data.storage_cost_per_mw * m.P + data.storage_cost_per_mwh * m.E
+    imp = data.import_price.tolist()
+    exp = data.export_price.tolist()
+    grid = sum(w[t] * (imp[t] * m.m[t] - exp[t] * m.e[t]) for t in T)
+    if grid_ch:
+        grid = grid + sum(w[t] * imp[t] * m.g[t] for t in T)
+    obj = cost + grid + data.constant_cost
+    if elastic:
+        obj = obj + slack_cost + sum(penalty * w[t] * m.unserved[t] for t in T)
+    m.cost = pyo.Objective(expr=obj, sense=pyo.minimize)
+    return m

@@ -1,0 +1,160 @@
+"""Solving a Pyomo LP with the embedded HiGHS (highspy): no solver binary.
+
+The model is compiled by Pyomo's ``LinearStandardFormCompiler`` (mixed form: rows keep
+their sense) into scipy arrays, handed to HiGHS as a ``HighsLp``, and the solution is
+mapped back by column. This is 4x faster than Pyomo's persistent ``appsi`` interface to
+translate (solver-notes.md) and gives direct control of HiGHS's options.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+#: HiGHS options gdc uses by default (see bench/README.md for the measurements behind them).
+DEFAULT_OPTIONS: dict[str, Any] = {}
+
+
+@contextlib.contextmanager
+def quiet_stdout():
+    """Silence file descriptor 1 (highspy prints a banner on stdout at construction)."""
+    try:
+        fd = os.dup(1)
+    except OSError:  # pragma: no cover - no stdout
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            yield
+    finally:
+        os.dup2(fd, 1)
+        os.close(fd)
+
+
+@dataclass
+class CompiledLP:
+    """A Pyomo model in standard form, ready for HiGHS."""
+
+    c: np.ndarray
+    offset: float
+    A: Any  # scipy.sparse csc
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    columns: list[Any]
+    rows: list[Any]
+    index: dict[int, int] = field(default_factory=dict)  # id(VarData) -> column
+    row_index: dict[int, int] = field(default_factory=dict)  # id(ConstraintData) -> row
+
+    def col(self, var: Any) -> int:
+        return self.index[id(var)]
+
+
+@dataclass
+class LPSolution:
+    """HiGHS's answer: status, objective, primal values and row duals by column/row."""
+
+    status: str
+    objective: float
+    x: np.ndarray
+    row_dual: np.ndarray
+    col_dual: np.ndarray
+    seconds: float
+    iterations: int = 0
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def optimal(self) -> bool:
+        return self.status == "Optimal"
+
+
+def compile_model(model: Any) -> CompiledLP:
+    """Compile a Pyomo LP into arrays with fixed variables removed."""
+    from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+    info = LinearStandardFormCompiler().write(model, mixed_form=True)
+    n = len(info.columns)
+    lower = np.array([v.lb if v.lb is not None else -np.inf for v in info.columns], dtype=float)
+    upper = np.array([v.ub if v.ub is not None else np.inf for v in info.columns], dtype=float)
+    rhs = np.asarray(info.rhs, dtype=float)
+    mult = np.array([r[1] for r in info.rows], dtype=int)
+    row_lower = np.where(mult >= 0, np.where(mult == 0, rhs, -np.inf), rhs)
+    row_upper = np.where(mult <= 0, np.where(mult == 0, rhs, np.inf), rhs)
+    c = info.c.toarray().ravel() if info.c.shape[0] else np.zeros(n)
+    offset = float(info.c_offset[0]) if len(info.c_offset) else 0.0
+    A = info.A.tocsc()
+    lp = CompiledLP(c=c, offset=offset, A=A, row_lower=row_lower, row_upper=row_upper, col_lower=lower,
+                    col_upper=upper, columns=info.columns, rows=[r[0] for r in info.rows])
+    lp.index = {id(v): i for i, v in enumerate(info.columns)}
+    lp.row_index = {}
+    for i, r in enumerate(lp.rows):
+        lp.row_index.setdefault(id(r), i)
+    return lp
+
+
+def make_highs(lp: CompiledLP, options: dict[str, Any] | None = None, threads: int | None = 1):
+    """A ``highspy.Highs`` holding the LP (quiet)."""
+    with quiet_stdout():
+        import highspy
+
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    if threads:
+        h.setOptionValue("threads", int(threads))
+    for k, v in {**DEFAULT_OPTIONS, **(options or {})}.items():
+        h.setOptionValue(k, v)
+    hl = highspy.HighsLp()
+    hl.num_col_ = len(lp.c)
+    hl.num_row_ = lp.A.shape[0]
+    hl.col_cost_ = lp.c
+    hl.col_lower_ = lp.col_lower
+    hl.col_upper_ = lp.col_upper
+    hl.row_lower_ = lp.row_lower
+    hl.row_upper_ = lp.row_upper
+    hl.offset_ = lp.offset
+    hl.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    hl.a_matrix_.start_ = lp.A.indptr
+    hl.a_matrix_.index_ = lp.A.indices
+    hl.a_matrix_.value_ = lp.A.data
+    h.passModel(hl)
+    return h
+
+
+def run_highs(h: Any) -> LPSolution:
+    """Run HiGHS and collect the solution."""
+    t0 = time.perf_counter()
+    h.run()
+    seconds = time.perf_counter() - t0
+    status = h.modelStatusToString(h.getModelStatus())
+    sol = h.getSolution()
+    info = h.getInfo()
+    return LPSolution(
+        status=status, objective=float(info.objective_function_value),
+        x=np.asarray(sol.col_value, dtype=float), row_dual=np.asarray(sol.row_dual, dtype=float),
+        col_dual=np.asarray(sol.col_dual, dtype=float), seconds=seconds,
+        iterations=int(info.simplex_iteration_count) + int(info.ipm_iteration_count),
+        info={"simplex_iterations": int(info.simplex_iteration_count),
+              "ipm_iterations": int(info.ipm_iteration_count)},
+    )
+
+
+def solve(lp: CompiledLP, options: dict[str, Any] | None = None, threads: int | None = 1) -> LPSolution:
+    """Solve a compiled LP with HiGHS."""
+    return run_highs(make_highs(lp, options, threads))
+
+
+def values(lp: CompiledLP, x: np.ndarray, var: Any, index: Any) -> np.ndarray:
+    """Values of an indexed Pyomo variable at the given indices (fixed ones at their value)."""
+    out = np.empty(len(index))
+    for i, j in enumerate(index):
+        v = var[j]
+        col = lp.index.get(id(v))
+        out[i] = x[col] if col is not None else (v.value or 0.0)
+    return out
