@@ -176,11 +176,20 @@ def get_profiles(site: Site) -> Profiles:
     pu: dict[str, np.ndarray] = {}
     for i, src in enumerate(site.sources):
         field = f"sources[{i}].profile"
-        if src.profile is None and site.meters is not None:
-            continue  # an operating project's meters replace the profiles
-        if src.profile is None:
+        if src.profile is None and src.weather is None and src.synth is None:
+            if site.meters is not None:
+                continue  # an operating project's meters replace the profiles
             raise InputError(f"source '{src.name}' has no profile", file=site.path, field=field,
-                             fix="give 'profile: {file: ..., column: ...}' with per-unit output")
+                             fix="give 'profile: {file: ..., column: ...}' with per-unit output, "
+                             "or 'weather:' or 'synth:' to compute one")
+        if src.profile is None:
+            if days:
+                raise InputError("computed profiles need a full-year load, not representative days",
+                                 file=site.path, field=f"sources[{i}]", fix="give a CSV profile per day instead")
+            from gdc.computed_profiles import compute_profile
+
+            pu[src.name] = compute_profile(site, src, i, n)
+            continue
         values, _, path = read_column(site, src.profile, field)
         _check_length(len(values), n, path, field, days)
         if (values < -1e-9).any():

@@ -68,6 +68,55 @@ class Load(SeriesRef):
     scale: Annotated[float, Field(gt=0)] = Field(1.0, description="multiplier applied after unit conversion")
 
 
+class Location(_Strict):
+    """Where the project is (for profiles computed from weather or synthesised)."""
+
+    latitude: Annotated[float, Field(ge=-90, le=90)] = Field(description="[deg north]")
+    longitude: Annotated[float, Field(ge=-180, le=180)] = Field(description="[deg east]")
+    altitude_m: float | None = Field(None, description="[m]; default: the region's")
+
+
+class WeatherRef(_Strict):
+    """A local weather file: EPW, TMY3, PVGIS TMY/hourly, or a plain CSV (GHI[, DNI, DHI], temperature, wind)."""
+
+    file: str
+    kind: Literal["epw", "tmy3", "pvgis_tmy", "pvgis_hourly", "csv"] | None = Field(
+        None, description="default: detected from the file")
+    wind_height_m: Annotated[float, Field(gt=0)] = Field(10.0, description="height of the wind speed [m]")
+
+
+class PVSystemSpec(_Strict):
+    """The PV system for a profile computed with pvlib (PVWatts)."""
+
+    tilt_deg: Annotated[float, Field(ge=0, le=90)] | None = Field(None, description="default: from the latitude")
+    azimuth_deg: Annotated[float, Field(ge=0, lt=360)] = 180.0
+    tracking: Literal["fixed", "single_axis"] = "fixed"
+    dc_ac_ratio: Annotated[float, Field(gt=0.5, le=2.5)] = 1.2
+    losses_pct: Annotated[float, Field(ge=0, lt=100)] = 14.08
+    temperature_model: str | None = None
+    transposition: Literal["perez", "haydavies", "isotropic"] | None = None
+    decomposition: Literal["erbs", "disc"] | None = None
+
+
+class WindTurbineSpec(_Strict):
+    """The wind farm for a profile computed with windpowerlib."""
+
+    turbine: str = Field("GDC-6.25-200", description="gdc generic curve, windpowerlib type, or power-curve CSV")
+    hub_height_m: Annotated[float, Field(ge=10, le=300)] = 140.0
+    losses_pct: Annotated[float, Field(ge=0, lt=100)] = 12.0
+    shear: Literal["power", "log"] = "power"
+    hellman_exponent: Annotated[float, Field(gt=0, lt=1)] | None = None
+    roughness_length_m: Annotated[float, Field(gt=0)] | None = None
+
+
+class SynthSpec(_Strict):
+    """An offline synthetic profile (gdc.physics.synth), calibrated to the region."""
+
+    seed: int = 0
+    region: str | None = Field(None, description="shandong, shandong_offshore, ningxia, ...")
+    target_flh: Annotated[float, Field(gt=0, le=8760)] | None = Field(None, description="annual full-load hours")
+
+
 class Source(_Strict):
     """A wind or PV plant feeding the load over the dedicated line."""
 
@@ -79,12 +128,27 @@ class Source(_Strict):
     profile: SeriesRef | None = Field(
         None, description="hourly per-unit output [MW per MW installed], values in [0, ~1]"
     )
+    weather: WeatherRef | None = Field(None, description="compute the profile from a weather file")
+    pv_system: PVSystemSpec | None = Field(None, description="PV system, with weather (default PVSystemSpec())")
+    wind_turbine: WindTurbineSpec | None = Field(None, description="wind farm, with weather or synth")
+    synth: SynthSpec | None = Field(None, description="synthesise the profile offline")
     distance_km: Annotated[float, Field(ge=0)] = Field(0.0, description="dedicated-line length to the load [km]")
     same_county: bool | None = Field(None, description="source in the same county-level unit (县/市/区) as the load")
     same_city: bool | None = Field(None, description="source in the same prefecture-level city (地级市) as the load")
     county: str | None = None
     city: str | None = None
     offshore: bool = Field(False, description="offshore / sea-related (涉海) source")
+
+    @model_validator(mode="after")
+    def _one_profile(self) -> Source:
+        given = [k for k in ("profile", "weather", "synth") if getattr(self, k) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give one of profile, weather or synth, not {' and '.join(given)}")
+        if self.pv_system is not None and self.type != "pv":
+            raise ValueError("pv_system is for PV sources")
+        if self.wind_turbine is not None and self.type != "wind":
+            raise ValueError("wind_turbine is for wind sources")
+        return self
 
     def is_fixed(self) -> bool:
         """True when the capacity is a number, False when it is bounds to be sized."""
@@ -239,6 +303,7 @@ class Site(_Strict):
     project_type: Literal["grid-connected", "off-grid"] = "grid-connected"
     users: Literal["single", "multiple"] = Field("single", description="one user (650号) or several (688号)")
     description: str | None = None
+    location: Location | None = Field(None, description="needed for weather or synthetic profiles")
     load: Load
     sources: list[Source] = Field(min_length=1)
     storage: Storage | None = None
