@@ -22,3 +22,14 @@ def test_every_subpackage_is_declared_in_setup_cfg():
 
 def test_models_found():
     assert (models_dir() / "rules" / "national" / "2026-05.yaml").is_file()
+
+
+def test_published_json_schema_is_current():
+    """models/site.schema.json (for editors) matches the schema: regenerate with `gdc schema -o ...`."""
+    import json
+
+    from gdc.site import site_json_schema
+
+    published = json.loads((REPO / "models" / "site.schema.json").read_text(encoding="utf-8"))
+    assert published == json.loads(json.dumps(site_json_schema(), ensure_ascii=False)), \
+        "run: gdc schema -o models/site.schema.json"
