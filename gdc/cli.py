@@ -149,6 +149,8 @@ def common_outputs(fn: Callable[..., Any]) -> Callable[..., Any]:
                      help="'all' shows other definitions of the ratios side by side."),
         click.option("--year", type=int, default=None, help="Evaluate in this year instead of the site file's."),
         click.option("--write-site", metavar="YAML", help="Write the site with the (sized) capacities."),
+        click.option("--report", metavar="HTML", help="Write a self-contained HTML report with plots."),
+        click.option("--xlsx", "xlsx_out", metavar="XLSX", help="Write an Excel workbook (summary, verdicts, hourly)."),
     ]):
         fn = deco(fn)
     return fn
@@ -159,6 +161,19 @@ def _read(site_file: Path, year: int | None):
 
     site = read_site(site_file)
     return with_year(site, year) if year is not None else site
+
+
+def _write_reports(result: Any, report: str | None, xlsx_out: str | None, lang: str) -> None:
+    if report:
+        from gdc.report.html import write_html_report
+
+        write_html_report(result, report, lang)
+        click.echo(f"HTML report written to {report}", err=True)
+    if xlsx_out:
+        from gdc.report.xlsx import write_xlsx
+
+        write_xlsx(result, xlsx_out, lang)
+        click.echo(f"workbook written to {xlsx_out}", err=True)
 
 
 def _write_site(result: Any, path: str | None) -> None:
@@ -174,7 +189,8 @@ def _write_site(result: Any, path: str | None) -> None:
 @click.option("--dispatch", type=click.Choice(["rule", "optimal"]), default="rule", show_default=True,
               help="'rule': renewable-first dispatch; 'optimal': the least-cost dispatch that satisfies the rules.")
 def check(site_file: Path, json_out: str | None, hourly: str | None, lang: str, definitions: str,
-          year: int | None, write_site: str | None, dispatch: str) -> None:
+          year: int | None, write_site: str | None, report: str | None, xlsx_out: str | None,
+          dispatch: str) -> None:
     """Check a design against its jurisdiction's rules.
 
     A site whose capacities are {min, max} bounds is sized first, then checked.
@@ -197,6 +213,7 @@ def check(site_file: Path, json_out: str | None, hourly: str | None, lang: str, 
     else:
         result = check_site(site)
     emit_check(result, json_out=json_out, hourly=hourly, lang=lang, definitions=definitions, title=title)
+    _write_reports(result, report, xlsx_out, lang)
     _write_site(result, write_site)
     sys.exit(result.exit_code)
 
@@ -204,7 +221,7 @@ def check(site_file: Path, json_out: str | None, hourly: str | None, lang: str, 
 @main.command()
 @common_outputs
 def size(site_file: Path, json_out: str | None, hourly: str | None, lang: str, definitions: str,
-         year: int | None, write_site: str | None) -> None:
+         year: int | None, write_site: str | None, report: str | None, xlsx_out: str | None) -> None:
     """Least-cost PV, wind and storage capacities that comply (Pyomo LP, HiGHS).
 
     Capacities given as {min, max} in the site file are chosen; numbers stay fixed.
@@ -217,6 +234,7 @@ def size(site_file: Path, json_out: str | None, hourly: str | None, lang: str, d
         click.echo("sizing: building the LP and solving it with HiGHS ...", err=True)
     result = size_site(site)
     emit_check(result, json_out=json_out, hourly=hourly, lang=lang, definitions=definitions, title="size")
+    _write_reports(result, report, xlsx_out, lang)
     _write_site(result, write_site)
     sys.exit(result.exit_code)
 

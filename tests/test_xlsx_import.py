@@ -1,0 +1,172 @@
+"""The Chinese planning tools' Excel template: import, export, round trip, errors, CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from gdc.check import check_file
+from gdc.cli import main
+from gdc.errors import InputError
+from gdc.profiles import get_profiles
+from gdc.site import read_site
+from gdc.xlsx_import import export_template, import_template, split_unit, write_template
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_sites"
+V3 = SAMPLES / "v3-tool-flat-load"
+
+
+def same_verdicts(a, b, rel: float = 1e-9) -> None:
+    """Same rules, statuses and values (to rounding) in two check results."""
+    assert [v.rule.id for v in a.verdicts] == [v.rule.id for v in b.verdicts]
+    for va, vb in zip(a.verdicts, b.verdicts, strict=True):
+        assert va.status == vb.status, va.rule.id
+        if isinstance(va.value, float):
+            assert vb.value == pytest.approx(va.value, rel=rel, abs=1e-9), va.rule.id
+        else:
+            assert vb.value == va.value, va.rule.id
+        assert vb.threshold == va.threshold, va.rule.id
+    assert a.status == b.status
+
+
+@pytest.mark.parametrize("sample", ["shandong-export-battery", "park-2026-day-types"])
+def test_round_trip_gives_the_same_verdicts(sample, tmp_path):
+    site = read_site(SAMPLES / sample / "site.yaml")
+    notes = export_template(site, get_profiles(site), tmp_path / "t.xlsx")
+    assert notes == []
+    result = import_template(tmp_path / "t.xlsx", tmp_path / "out" / "site.yaml")
+    assert result.profiles_path == tmp_path / "out" / "profiles.csv"
+    same_verdicts(check_file(SAMPLES / sample / "site.yaml"), check_file(result.site_path))
+
+
+def test_v3_template_matches_its_site_file(tmp_path):
+    result = import_template(V3 / "template.xlsx", tmp_path / "site.yaml")
+    # the template has the tool's values; the sample's curves.csv rounds wind_pu to 6 decimals
+    same_verdicts(check_file(V3 / "site.yaml"), check_file(result.site_path), rel=1e-5)
+    text = result.site_path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    assert data["connection"] == {"voltage_kv": 110.0, "capacity_mw": 80.0, "spot_market": "continuous"}
+    assert data["storage"]["energy_mwh"] == 40.0  # 20 MW at C-rate 0.5
+    assert data["storage"]["soc_min"] == pytest.approx(0.15)  # depth of discharge 85 %
+    assert data["load"]["unit"] == "kW"
+    # items with no schema field are kept as comments; the limits are compared, not applied
+    assert "#   风电单位投资 = 3600 元/kW" in text and "#   折现率 = 3 %" in text
+    assert "弃电率上限 20 %: the rule set national/2026-05 has no rule 'utilisation'" in text
+    assert "overrides" not in data
+    csv = result.profiles_path.read_text(encoding="utf-8").splitlines()
+    assert csv[2].startswith("timestamp,hour,load_kw,wind_pu,pv_pu,price,loss_fee,tdu_fee,system_fee,fund_fee")
+
+
+# ----------------------------------------------------------------------------- small templates
+
+
+def params(**changes):
+    rows = {"项目名称": ("hand day", ""), "省份": ("全国", ""), "评估年份": (2026, ""),
+            "风电装机容量": (10, "MW"), "光伏装机容量(MW)": (20, ""), "并网容量": (100000, "kW"),
+            "接入电压等级": (110, "kV"), "现货市场": ("连续运行", ""), "风电同县": ("是", ""),
+            "光伏同县": ("是", ""), "风电同市": ("是", ""), "光伏同市": ("是", "")}
+    for k, v in changes.items():
+        if v is None:
+            rows.pop(k)
+        else:
+            rows[k] = v
+    return [(k, v, u, "") for k, (v, u) in rows.items()]
+
+
+def curves(**changes):
+    pv = np.where((np.arange(24) >= 8) & (np.arange(24) <= 15), 0.5, 0.0)
+    cols = {"负荷(MW)": [10.0] * 24, "风电出力": [0.2] * 24, "光伏出力": pv.tolist(), "代表天数": [1] * 24}
+    for k, v in changes.items():
+        if v is None:
+            cols.pop(k)
+        else:
+            cols[k] = v
+    return cols
+
+
+def test_small_template_matches_the_hand_site(tmp_path, make_site):
+    write_template(tmp_path / "t.xlsx", params(), curves())
+    result = import_template(tmp_path / "t.xlsx", tmp_path / "imp" / "site.yaml")
+    same_verdicts(check_file(make_site()), check_file(result.site_path))
+
+
+def test_limits_become_overrides_only_when_asked(tmp_path):
+    write_template(tmp_path / "t.xlsx", params(上网电量比例上限=(15, "%"), 自发自用比例下限=(0.6, "")), curves())
+    plain = import_template(tmp_path / "t.xlsx", tmp_path / "a" / "site.yaml")
+    text = plain.site_path.read_text(encoding="utf-8")
+    assert "overrides" not in yaml.safe_load(text)
+    assert "#     export_share:" in text and "threshold: 15.0" in text
+    assert any("自发自用比例下限 0.6: the same as the rule set" in n for n in plain.notes)
+    applied = import_template(tmp_path / "t.xlsx", tmp_path / "b" / "site.yaml", apply_limits=True)
+    data = yaml.safe_load(applied.site_path.read_text(encoding="utf-8"))
+    assert data["overrides"] == {"export_share": {"threshold": 15.0, "note": "template limit 上网电量比例上限"}}
+    export = next(v for v in check_file(applied.site_path).verdicts if v.rule.id == "export_share")
+    assert export.threshold == 15.0 and export.rule.overridden
+
+
+def test_power_curves_and_storage_duration(tmp_path):
+    cols = curves(**{"风电出力": None, "风电出力(kW)": [2000.0] * 24})  # 10 MW x 0.2
+    write_template(tmp_path / "t.xlsx", params(储能功率=(5, "MW"), 储能时长=(4, "h"), 放电深度=(90, "%")), cols)
+    result = import_template(tmp_path / "t.xlsx", tmp_path / "s.yaml")
+    site = read_site(result.site_path)
+    assert (site.storage.power_mw, site.storage.energy_mwh) == (5.0, 20.0)
+    assert site.storage.soc_min == pytest.approx(0.1)
+    assert get_profiles(site).pu["wind"] == pytest.approx(np.full(24, 0.2))
+
+
+@pytest.mark.parametrize("make, field, fix", [
+    (lambda p: write_template(p, params(), {}), "sheet '曲线'", "曲线"),
+    (lambda p: write_template(p, params(), curves(**{"负荷(MW)": None, "负荷率": [1] * 24})), "column '负荷'", "负荷"),
+    (lambda p: write_template(p, params(接入电压等级=None), curves()), "item '接入电压等级'", "接入电压等级 | 110 | kV"),
+    (lambda p: write_template(p, params(并网容量=(80000, "")), curves()), "item '并网容量'", "kW"),
+    (lambda p: write_template(p, params(风电同县=("maybe", "")), curves()), "item '风电同县'", "是"),
+    (lambda p: write_template(p, params(), curves(光伏出力=[0.1] * 23 + ["n/a"])), "column '光伏出力'", "number"),
+])
+def test_bad_templates_name_sheet_field_and_fix(tmp_path, make, field, fix):
+    path = tmp_path / "t.xlsx"
+    make(path)
+    if field == "sheet '曲线'":  # a workbook without the curve sheet
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path)
+        del wb["曲线"]
+        wb.save(path)
+    with pytest.raises(InputError) as err:
+        import_template(path, tmp_path / "s.yaml")
+    assert err.value.file == path
+    assert field in err.value.field
+    assert fix in err.value.fix
+    if "光伏出力" in field:
+        assert "Excel row 25" in err.value.message
+
+
+def test_not_a_workbook(tmp_path):
+    bad = tmp_path / "t.xlsx"
+    bad.write_text("hello")
+    with pytest.raises(InputError, match="cannot read as an Excel workbook"):
+        import_template(bad, tmp_path / "s.yaml")
+
+
+def test_split_unit():
+    assert split_unit("风电装机容量(MW)") == ("风电装机容量", "MW")
+    assert split_unit("并网容量（kW）") == ("并网容量", "kW")
+    assert split_unit("负荷 [MW]") == ("负荷", "MW")
+    assert split_unit("光伏出力") == ("光伏出力", "")
+
+
+def test_cli_import_xlsx(tmp_path):
+    write_template(tmp_path / "t.xlsx", params(), curves())
+    runner = CliRunner()
+    out = tmp_path / "site.yaml"
+    res = runner.invoke(main, ["import-xlsx", str(tmp_path / "t.xlsx"), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.is_file() and (tmp_path / "profiles.csv").is_file()
+    assert "next: gdc check" in res.output
+    again = runner.invoke(main, ["import-xlsx", str(tmp_path / "t.xlsx"), "-o", str(out)])
+    assert again.exit_code == 2 and "--force" in again.output
+    missing = runner.invoke(main, ["import-xlsx", str(tmp_path / "none.xlsx"), "-o", str(tmp_path / "new" / "x.yaml")])
+    assert missing.exit_code == 2 and "file not found" in missing.output
