@@ -413,7 +413,7 @@ class SolveResult:
 
 
 def capacities_from(x: np.ndarray, index: dict, names) -> dict:
-    caps = {n: float(v) for n, v in zip(names, x[index["x"]])}
+    caps = {n: float(v) for n, v in zip(names, x[index["x"]], strict=True)}
     caps["storage_power"] = float(np.ravel(x[index["P"]])[0])
     caps["storage_energy"] = float(np.ravel(x[index["E"]])[0])
     return caps

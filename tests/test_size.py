@@ -170,3 +170,17 @@ def test_sized_sample_sites_pass_optimal_check(tmp_path, name):
     r = check_file(out)
     assert max(r.balance.residuals().values()) < 1e-9
     _ = check_site
+
+
+def test_runs_after_another_highs_started_its_thread_pool(tmp_path):
+    """HiGHS's global thread pool, started by another instance with other threads, must not break gdc."""
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 2)
+    h.addVar(0.0, 1.0)
+    h.changeColCost(0, 1.0)
+    h.run()  # starts the global scheduler with 2 threads: a later threads=1 run fails unless reset
+    r = size_site(read_site(two_days(tmp_path)))
+    assert r.design.capacities_mw["pv"] == pytest.approx(32.0, abs=1e-6)
