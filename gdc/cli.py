@@ -220,19 +220,30 @@ def check(site_file: Path, json_out: str | None, hourly: str | None, lang: str, 
 
 @main.command()
 @common_outputs
+@click.option("--typical-days", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Size on N typical days (tsam) and certify the design on the full year; 0: the exact "
+                   "full-year LP.")
 def size(site_file: Path, json_out: str | None, hourly: str | None, lang: str, definitions: str,
-         year: int | None, write_site: str | None, report: str | None, xlsx_out: str | None) -> None:
+         year: int | None, write_site: str | None, report: str | None, xlsx_out: str | None,
+         typical_days: int) -> None:
     """Least-cost PV, wind and storage capacities that comply (Pyomo LP, HiGHS).
 
     Capacities given as {min, max} in the site file are chosen; numbers stay fixed.
     Exit code 0 for a compliant design, 1 when none exists (with the reasons), 2 for bad input.
     """
-    from gdc.size import size_site
-
     site = _read(site_file, year)
     if json_out != "-":
-        click.echo("sizing: building the LP and solving it with HiGHS ...", err=True)
-    result = size_site(site)
+        how = f"on {typical_days} typical days, then certifying on the full year" if typical_days else \
+            "building the LP and solving it with HiGHS"
+        click.echo(f"sizing: {how} ...", err=True)
+    if typical_days:
+        from gdc.size_typical import size_site_typical
+
+        result = size_site_typical(site, n_days=typical_days)
+    else:
+        from gdc.size import size_site
+
+        result = size_site(site)
     emit_check(result, json_out=json_out, hourly=hourly, lang=lang, definitions=definitions, title="size")
     _write_reports(result, report, xlsx_out, lang)
     _write_site(result, write_site)

@@ -117,8 +117,12 @@ class LPData:
         return self.bounds.storage_power[1] > 0 and self.bounds.storage_energy[1] > 0
 
 
-def rule_constraints(rule_set: RuleSet, site: Site) -> tuple[list[RuleConstraint], dict[str, bool]]:
+def rule_constraints(rule_set: RuleSet, site: Site,
+                     tighten: dict[str, float] | None = None) -> tuple[list[RuleConstraint], dict[str, bool]]:
     """The rule set's hard energy rules as LP constraints, and the hourly restrictions.
+
+    ``tighten`` moves annual ratio thresholds inward by that many percentage points (used by
+    the typical-day sizing's repair loop; never by the exact model).
 
     Returns
     -------
@@ -144,18 +148,20 @@ def rule_constraints(rule_set: RuleSet, site: Site) -> tuple[list[RuleConstraint
             hourly[key] = True
             continue
         op = ">=" if rule.op in (">=", ">") else "<="
+        shift = (tighten or {}).get(rule.id, 0.0) * (1.0 if op == ">=" else -1.0)
         spec = rule.threshold
         if isinstance(spec, dict) and "grid_utilisation" in spec:
             # threshold x A = (g_wind A_wind + g_pv A_pv): linear in the capacities
             g = spec["grid_utilisation"]
             terms = {k: v for k, v in ind.num.items()}
-            terms["A_wind"] = terms.get("A_wind", 0.0) - g["wind"] / 100.0
-            terms["A_pv"] = terms.get("A_pv", 0.0) - g["pv"] / 100.0
+            terms["A_wind"] = terms.get("A_wind", 0.0) - (g["wind"] + shift) / 100.0
+            terms["A_pv"] = terms.get("A_pv", 0.0) - (g["pv"] + shift) / 100.0
             out.append(RuleConstraint(rule, terms, op, float("nan")))
             continue
         thr = rule.threshold_at(ctx)
         if thr is None:
             continue
+        thr = float(thr) + shift
         terms = dict(ind.num)
         for k, v in (ind.den or {}).items():
             terms[k] = terms.get(k, 0.0) - float(thr) / 100.0 * v
@@ -164,10 +170,10 @@ def rule_constraints(rule_set: RuleSet, site: Site) -> tuple[list[RuleConstraint
 
 
 def lp_data(site: Site, profiles: Profiles, costs: Costs, rule_set: RuleSet,
-            bounds: CapacityBounds | None = None) -> LPData:
+            bounds: CapacityBounds | None = None, tighten: dict[str, float] | None = None) -> LPData:
     """Assemble the LP's data from a site (capacities from ``bounds``, default the site's)."""
     bounds = bounds or CapacityBounds.from_site(site)
-    rules, hourly = rule_constraints(rule_set, site)
+    rules, hourly = rule_constraints(rule_set, site, tighten)
     spot = spot_market_status(site, rule_set)
     n = profiles.hours
     cap = site.connection.capacity_mw
