@@ -223,9 +223,12 @@ def check(site_file: Path, json_out: str | None, hourly: str | None, lang: str, 
 @click.option("--typical-days", type=click.IntRange(min=0), default=0, show_default=True,
               help="Size on N typical days (tsam) and certify the design on the full year; 0: the exact "
                    "full-year LP.")
+@click.option("--certify", type=click.Choice(["lp", "dispatch"]), default="lp", show_default=True,
+              help="With --typical-days: certify on the full year by the least-cost dispatch LP (exact cost), "
+                   "or first by a constructive dispatch (faster; its cost is an upper bound).")
 def size(site_file: Path, json_out: str | None, hourly: str | None, lang: str, definitions: str,
          year: int | None, write_site: str | None, report: str | None, xlsx_out: str | None,
-         typical_days: int) -> None:
+         typical_days: int, certify: str) -> None:
     """Least-cost PV, wind and storage capacities that comply (Pyomo LP, HiGHS).
 
     Capacities given as {min, max} in the site file are chosen; numbers stay fixed.
@@ -239,7 +242,7 @@ def size(site_file: Path, json_out: str | None, hourly: str | None, lang: str, d
     if typical_days:
         from gdc.size_typical import size_site_typical
 
-        result = size_site_typical(site, n_days=typical_days)
+        result = size_site_typical(site, n_days=typical_days, certificate=certify)
     else:
         from gdc.size import size_site
 

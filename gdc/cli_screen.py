@@ -33,6 +33,8 @@ _debug_option = click.option("--debug", is_flag=True, expose_value=False, is_eag
               help="Output folder: results.parquet, results.csv, summary.png, journal.jsonl.")
 @click.option("--mode", type=click.Choice(["check", "size"]), default="check", show_default=True,
               help="check: the candidates' own capacities; size: pre-screen, then the sizing optimiser.")
+@click.option("--typical-days", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Size mode: size on N typical days and certify on the full year (0: the exact LP).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Local worker processes (default: the cores available).")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
@@ -48,7 +50,8 @@ _debug_option = click.option("--debug", is_flag=True, expose_value=False, is_eag
 @click.option("--no-plot", is_flag=True, help="Do not draw summary.png.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @_debug_option
-def screen(candidates: Path, out_dir: Path, mode: str, workers: int | None, scheduler: str | None,
+def screen(candidates: Path, out_dir: Path, mode: str, typical_days: int, workers: int | None,
+           scheduler: str | None,
            dask_local: int | None, resume: bool, overwrite: bool, chunk_size: int | None, top: int,
            no_plot: bool, quiet: bool) -> None:
     """Screen many candidate sites: one row of results per candidate.
@@ -75,6 +78,8 @@ def screen(candidates: Path, out_dir: Path, mode: str, workers: int | None, sche
         from gdc.errors import InputError
 
         raise InputError("give --resume or --overwrite, not both", field="--resume")
+    if mode == "size" and typical_days:
+        mode = f"size:{typical_days}"
     res = run_screen(candidates, out_dir, mode=mode, workers=workers, scheduler=scheduler, dask_local=dask_local,
                      resume=resume, overwrite=overwrite, chunk_size=chunk_size, progress=not quiet)
     if len(res.table):

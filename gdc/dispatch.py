@@ -123,7 +123,28 @@ def _storage_pass_periods(surplus, deficit, st: StorageParams, soc0: np.ndarray)
     return charge, dis, socs
 
 
-def dispatch(site: Site, profiles: Profiles, design: Design, spot_market: str | None = None) -> Balance:
+def limit_exports(re_export: np.ndarray, weights: np.ndarray, price: np.ndarray | None,
+                  budget_mwh: float) -> np.ndarray:
+    """Exports kept within an annual budget [MWh], the best-paid hours first; the rest is curtailed."""
+    total = float(np.dot(weights, re_export))
+    if total <= budget_mwh:
+        return re_export
+    order = np.argsort(-(price if price is not None else np.zeros_like(re_export)), kind="stable")
+    energy = (weights * re_export)[order]
+    kept_cum = np.cumsum(energy)
+    keep = np.zeros_like(re_export)
+    full = kept_cum <= budget_mwh
+    keep[order[full]] = re_export[order[full]]
+    nxt = np.flatnonzero(~full)
+    if len(nxt):
+        i = order[nxt[0]]
+        room = budget_mwh - (kept_cum[nxt[0] - 1] if nxt[0] > 0 else 0.0)
+        keep[i] = max(0.0, room) / weights[i]
+    return keep
+
+
+def dispatch(site: Site, profiles: Profiles, design: Design, spot_market: str | None = None,
+             export_budget_mwh: float | None = None, export_price: np.ndarray | None = None) -> Balance:
     """Renewable-first hourly dispatch of a fixed design.
 
     Parameters
@@ -134,6 +155,10 @@ def dispatch(site: Site, profiles: Profiles, design: Design, spot_market: str | 
         Capacities [MW, MWh].
     spot_market : {'continuous', 'not-continuous', None}
         Spot-market status; ``not-continuous`` forbids every export, None allows it.
+    export_budget_mwh : float, optional [MWh/yr]
+        Keep the year's exports within this budget (the best-paid hours by ``export_price``
+        first) and curtail the rest: how an operator keeps an export cap. Default: no budget
+        (the renewable-first dispatch of ``gdc check``).
 
     Returns
     -------
@@ -187,6 +212,8 @@ def dispatch(site: Site, profiles: Profiles, design: Design, spot_market: str | 
     spot = spot_market
     cap = export_cap(site, profiles, spot)
     re_export = np.minimum(surplus, cap)
+    if export_budget_mwh is not None:
+        re_export = limit_exports(re_export, profiles.weights, export_price, export_budget_mwh)
     curtailment = surplus - re_export
     if site.project_type == "off-grid":
         grid_to_load = np.zeros(n)

@@ -202,7 +202,7 @@ def lp_data(site: Site, profiles: Profiles, costs: Costs, rule_set: RuleSet,
     return data
 
 
-def build_model(data: LPData, elastic: bool = False, penalty: float = 1e6):
+def build_model(data: LPData, elastic: bool = False, penalty: float = 1e5):
     """The Pyomo model of :class:`LPData`.
 
     Parameters

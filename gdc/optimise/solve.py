@@ -111,7 +111,7 @@ def make_highs(lp: CompiledLP, options: dict[str, Any] | None = None, threads: i
     h.setOptionValue("output_flag", False)
     if threads:
         h.setOptionValue("threads", int(threads))
-    for k, v in {**DEFAULT_OPTIONS, **(options or {})}.items():
+    for k, v in (options if options is not None else DEFAULT_OPTIONS).items():
         h.setOptionValue(k, v)
     hl = highspy.HighsLp()
     hl.num_col_ = len(lp.c)
@@ -161,9 +161,25 @@ def run_highs(h: Any) -> LPSolution:
     )
 
 
+#: Statuses that claim the LP has no solution.
+NOT_SOLVABLE = ("Infeasible", "Primal infeasible or unbounded", "Unbounded")
+
+
 def solve(lp: CompiledLP, options: dict[str, Any] | None = None, threads: int | None = 1) -> LPSolution:
-    """Solve a compiled LP with HiGHS."""
-    return run_highs(make_highs(lp, options, threads))
+    """Solve a compiled LP with HiGHS.
+
+    An interior-point claim that the LP is infeasible is confirmed with the dual simplex
+    before it is believed: HiGHS 1.16's presolve + IPX has reported feasible, badly scaled
+    LPs (an elastic LP with large penalties) as infeasible.
+    """
+    opts = {**DEFAULT_OPTIONS, **(options or {})}
+    sol = run_highs(make_highs(lp, opts, threads))
+    if sol.status in NOT_SOLVABLE and opts.get("solver") == "ipm":
+        again = run_highs(make_highs(lp, {**opts, "solver": "simplex"}, threads))
+        again.seconds += sol.seconds
+        again.info["ipm_claimed"] = sol.status
+        return again
+    return sol
 
 
 def values(lp: CompiledLP, x: np.ndarray, var: Any, index: Any) -> np.ndarray:

@@ -173,6 +173,10 @@ def size_row(result: Any) -> dict[str, Any]:
     cost = result.extra.get("cost") or {}
     row["cost_cny_per_year"] = _num(cost.get("total_cny_per_year"))
     row["cost_cny_per_mwh"] = _num(cost.get("cny_per_mwh_load"))
+    td = result.extra.get("typical_days")
+    # the exact LP is solved on the full year itself; typical-day designs say so when certified
+    row["sizing"] = f"typical days ({td['n_days']})" if td and not td.get("fallback") else "full-year LP"
+    row["certified_full_year"] = bool(td["certified"]) if td else True
     return row
 
 
@@ -182,9 +186,11 @@ def run_candidate(site: Any, mode: str) -> dict[str, Any]:
     Parameters
     ----------
     site : Site
-    mode : {'check', 'size'}
+    mode : {'check', 'size', 'size:N'}
         ``check``: :func:`gdc.check.check_site` of the site's own capacities. ``size``: the
-        pre-screen (:mod:`gdc.screen.prescreen`), then ``gdc.size.size_site(site)``.
+        pre-screen (:mod:`gdc.screen.prescreen`), then ``gdc.size.size_site(site)``;
+        ``size:N``: the same on N typical days, certified on the full year
+        (:func:`gdc.size_typical.size_site_typical`).
 
     Returns
     -------
@@ -204,7 +210,7 @@ def run_candidate(site: Any, mode: str) -> dict[str, Any]:
             raise InputError("capacities are given as {min, max} bounds", file=site.path, field="sources / storage",
                              fix="screen it with --mode size, or give fixed capacities to check a design")
         return check_row(check_site(site, profiles=cached_profiles(site)))
-    if mode == "size":
+    if mode == "size" or mode.startswith("size:"):
         import importlib
 
         from gdc.screen.prescreen import prescreen
@@ -218,6 +224,11 @@ def run_candidate(site: Any, mode: str) -> dict[str, Any]:
             if exc.name not in ("gdc.size",):
                 raise
             return {**site_columns(site), "status": "error", "error": NO_SIZE}
+        if mode.startswith("size:") and int(mode.split(":", 1)[1]) > 0:
+            from gdc.size_typical import size_site_typical
+
+            row = size_row(size_site_typical(site, n_days=int(mode.split(":", 1)[1]), profiles=cached_profiles(site)))
+            return row
         return size_row(size.size_site(site, profiles=cached_profiles(site)))
     raise ValueError(f"unknown mode {mode!r}: one of {', '.join(MODES)}")
 

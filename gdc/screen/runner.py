@@ -273,7 +273,7 @@ def screen(input_path: str | Path, out_dir: str | Path, *, mode: str = "check", 
         A problem with the list as a whole, or with the options (nothing has run).
     """
     t0 = time.perf_counter()
-    if mode not in MODES:
+    if mode.split(":", 1)[0] not in MODES:
         raise InputError(f"unknown mode '{mode}'", field="--mode", fix=f"one of {', '.join(MODES)}")
     if scheduler and dask_local:
         raise InputError("give --scheduler or --dask-local, not both", field="--scheduler")
