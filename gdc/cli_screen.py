@@ -48,12 +48,14 @@ _debug_option = click.option("--debug", is_flag=True, expose_value=False, is_eag
 @click.option("--top", type=click.IntRange(min=0), default=15, show_default=True,
               help="Candidates shown in the ranked summary.")
 @click.option("--no-plot", is_flag=True, help="Do not draw summary.png.")
+@click.option("--report", metavar="HTML", default=None, help="Also write a self-contained HTML summary.")
+@click.option("--xlsx", "xlsx_out", metavar="XLSX", default=None, help="Also write the ranked table as a workbook.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @_debug_option
 def screen(candidates: Path, out_dir: Path, mode: str, typical_days: int, workers: int | None,
            scheduler: str | None,
            dask_local: int | None, resume: bool, overwrite: bool, chunk_size: int | None, top: int,
-           no_plot: bool, quiet: bool) -> None:
+           no_plot: bool, report: str | None, xlsx_out: str | None, quiet: bool) -> None:
     """Screen many candidate sites: one row of results per candidate.
 
     CANDIDATES is a folder of site files (every *.yaml below it; a site.yaml takes its
@@ -90,6 +92,15 @@ def screen(candidates: Path, out_dir: Path, mode: str, typical_days: int, worker
             png = plot(res.table, out_dir / "summary.png")
         except ImportError:
             click.echo("no plot: matplotlib is not installed", err=True)
+    if len(res.table) and (report or xlsx_out):
+        from gdc.screen.report import write_batch_html, write_batch_xlsx
+
+        if report:
+            write_batch_html(res.table, report, png, title=f"gdc screen: {candidates.name}")
+            click.echo(f"HTML summary written to {report}", err=True)
+        if xlsx_out:
+            write_batch_xlsx(res.table, xlsx_out, {"input": str(candidates), "mode": mode, "candidates": res.total})
+            click.echo(f"workbook written to {xlsx_out}", err=True)
     how = f"{res.backend}, {res.workers} worker(s)" if res.computed else "nothing to compute"
     pq, csv = res.files["parquet"], res.files["csv"]
     click.echo(f"\n{res.computed} computed in {res.elapsed_s:.1f} s ({how})"
