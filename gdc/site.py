@@ -468,16 +468,20 @@ def read_site(path: str | Path) -> Site:
         When the file is missing, is not YAML, or does not match the schema.
     """
     path = Path(path)
+    return parse_site(read_yaml(path), path)
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file; a missing file or bad YAML is an :class:`InputError` with the line."""
     if not path.is_file():
         raise InputError("file not found", file=path, fix="check the path to the site file")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise InputError(f"not valid YAML{where}: {getattr(exc, 'problem', exc)}", file=path,
                          fix="check indentation and colons near that line") from exc
-    return parse_site(data, path)
 
 
 def with_year(site: Site, year: int) -> Site:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from gdc.metrics import DEFINITIONS, RATIO_DEFINITIONS, alternative_ratios
-from gdc.report.text import fmt_energy, fmt_margin, fmt_threshold, fmt_value, word
+from gdc.report.text import energy_row, fmt_energy, fmt_margin, fmt_threshold, fmt_value, word
 
 STATUS_CSS = {"pass": "#1e8e3e", "fail": "#c5221f", "review": "#b06000", "n/a": "#80868b",
               "confirm": "#1a73e8"}
@@ -188,11 +188,7 @@ def _checklist(result: Any, lang: str) -> str:
 
 def _energy(result: Any, lang: str) -> str:
     m = result.metrics
-    headers = ["A", "G", "S", "L", "E", "I", "C", word("storage_loss", lang)]
-    row = [fmt_energy(x) for x in (m.A, m.G, m.S, m.L, m.E, m.I, m.C, m.storage_loss)]
-    if m.unserved > 0:
-        headers.append(word("unserved", lang))
-        row.append(fmt_energy(m.unserved))
+    headers, row = energy_row(m, lang)
     out = [f"<h2>{esc(word('energy', lang))}</h2>", html_table(headers, [row], numeric=set(range(len(row))))]
     out.append(f'<p class="small">A = {esc(word("wind", lang))} {fmt_energy(m.A_wind)} + {esc(word("pv", lang))} '
                f'{fmt_energy(m.A_pv)} MWh; {esc(word("peak_import", lang))} {m.max_import_mw:,.1f} MW, '

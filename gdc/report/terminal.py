@@ -6,7 +6,15 @@ from collections.abc import Callable
 
 from gdc.check import CheckResult
 from gdc.metrics import DEFINITIONS, alternative_ratios
-from gdc.report.text import fmt_energy, fmt_margin, fmt_threshold, fmt_value, table, word
+from gdc.report.text import (
+    energy_row,
+    fmt_energy,
+    fmt_margin,
+    fmt_threshold,
+    fmt_value,
+    table,
+    word,
+)
 from gdc.verdicts import counts
 
 STATUS_COLOURS = {"pass": "green", "fail": "red", "review": "yellow", "n/a": None, "confirm": "cyan"}
@@ -56,11 +64,7 @@ def definitions_lines(lang: str) -> list[str]:
 
 def energy_lines(result: CheckResult, lang: str) -> list[str]:
     m = result.metrics
-    headers = ["A", "G", "S", "L", "E", "I", "C", word("storage_loss", lang)]
-    row = [fmt_energy(x) for x in (m.A, m.G, m.S, m.L, m.E, m.I, m.C, m.storage_loss)]
-    if m.unserved > 0:
-        headers.append(word("unserved", lang))
-        row.append(fmt_energy(m.unserved))
+    headers, row = energy_row(m, lang)
     extra = (f"  A = {word('wind', lang)} {fmt_energy(m.A_wind)} + {word('pv', lang)} {fmt_energy(m.A_pv)};  "
              f"{word('peak_import', lang)} {m.max_import_mw:,.1f} MW, {word('peak_export', lang)} "
              f"{m.max_export_mw:,.1f} MW")

@@ -207,3 +207,13 @@ def fmt_margin(margin: float | None, unit: str) -> str:
     if unit == "%":
         return f"{margin:+.2f} {u}"
     return f"{margin:+,.1f} {u}" if unit in ("MWh", "MW") else f"{margin:+g} {u}"
+
+
+def energy_row(m, lang: str) -> tuple[list[str], list[str]]:
+    """Headers and formatted values of the annual energy table [MWh] (terminal and HTML)."""
+    headers = ["A", "G", "S", "L", "E", "I", "C", word("storage_loss", lang)]
+    row = [fmt_energy(x) for x in (m.A, m.G, m.S, m.L, m.E, m.I, m.C, m.storage_loss)]
+    if m.unserved > 0:
+        headers.append(word("unserved", lang))
+        row.append(fmt_energy(m.unserved))
+    return headers, row

@@ -388,19 +388,13 @@ _BASE_CACHE: dict[tuple[str, int], Any] = {}
 
 def _base_mapping(path: Path) -> Any:
     """The parsed YAML of a base site file, cached by path and modification time (a deep copy)."""
-    import yaml
+    from gdc.site import read_yaml
 
     if not path.is_file():
         raise InputError("file not found", file=path, fix="check the path to the site file")
     key = (str(path), path.stat().st_mtime_ns)
     if key not in _BASE_CACHE:
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            raise InputError(f"not valid YAML{where}: {getattr(exc, 'problem', exc)}", file=path,
-                             fix="check indentation and colons near that line") from exc
+        data = read_yaml(path)
         if len(_BASE_CACHE) > 256:
             _BASE_CACHE.clear()
         _BASE_CACHE[key] = data
