@@ -154,22 +154,25 @@ def compute_metrics(balance: Balance) -> Metrics:
 def alternative_ratios(m: Metrics) -> list[dict[str, object]]:
     """The ratios under definitions seen in the field, beside gdc's defaults [%].
 
-    Returns rows ``{quantity, definition, formula, value}``; the first row of each
+    Returns rows ``{quantity, definition, definition_zh, formula, value}``; the first row of each
     quantity is gdc's default.
     """
     rows = [
-        ("self_use_share", "gdc default", "S / A", m.self_use_share),
+        ("self_use_share", "gdc default", "本工具默认口径", "S / A", m.self_use_share),
         ("self_use_share", "688号: actual generation incl. storage release - export",
+         "688号：实际发电量（含储能放电）减上网电量",
          "(G - charge + discharge - E) / A", _pct(m.G - m.storage_charge + m.storage_discharge - m.E, m.A)),
         ("self_use_share", "contest: self-use = L - E - I (double counts export)",
+         "竞赛口径：自用 = 用电量 − 上网 − 下网（重复扣减上网）",
          "(L - E - I) / A", _pct(m.L - m.E - m.I, m.A)),
-        ("load_share", "gdc default", "S / L", m.load_share),
-        ("load_share", "green share: generation over load", "G / L", _pct(m.G, m.L)),
-        ("load_share", "supply side: load not imported", "(L - I) / L", _pct(m.L - m.I, m.L)),
-        ("export_share", "gdc default", "E / A", m.export_share),
-        ("export_share", "of actual generation", "E / G", _pct(m.E, m.G)),
-        ("export_share", "of renewable supply (Inner Mongolia hydrogen)", "E / (E + S)", m.export_share_of_supply),
-        ("utilisation", "gdc default", "(A - C) / A", m.utilisation),
-        ("utilisation", "curtailment incl. storage losses", "(S + E) / A", _pct(m.S + m.E, m.A)),
+        ("load_share", "gdc default", "本工具默认口径", "S / L", m.load_share),
+        ("load_share", "green share: generation over load", "绿电占比：发电量 / 用电量", "G / L", _pct(m.G, m.L)),
+        ("load_share", "supply side: load not imported", "供应侧：非下网供电占比", "(L - I) / L", _pct(m.L - m.I, m.L)),
+        ("export_share", "gdc default", "本工具默认口径", "E / A", m.export_share),
+        ("export_share", "of actual generation", "占实际发电量", "E / G", _pct(m.E, m.G)),
+        ("export_share", "of renewable supply (Inner Mongolia hydrogen)", "占新能源供电量（内蒙古绿氢口径）",
+         "E / (E + S)", m.export_share_of_supply),
+        ("utilisation", "gdc default", "本工具默认口径", "(A - C) / A", m.utilisation),
+        ("utilisation", "curtailment incl. storage losses", "弃电含储能损耗", "(S + E) / A", _pct(m.S + m.E, m.A)),
     ]
-    return [dict(quantity=q, definition=d, formula=f, value=v) for q, d, f, v in rows]
+    return [dict(quantity=q, definition=d, definition_zh=dz, formula=f, value=v) for q, d, dz, f, v in rows]

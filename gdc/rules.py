@@ -55,7 +55,7 @@ CHINESE_NAMES = {
 
 _RULE_KEYS = {
     "id", "name_zh", "name_en", "kind", "metric", "op", "threshold", "review_if", "applies_if",
-    "review_if_unknown", "source", "confidence", "reading", "also",
+    "review_if_unknown", "source", "confidence", "reading", "reading_zh", "also",
 }
 
 
@@ -126,8 +126,13 @@ class Rule:
     applies_if: Mapping[str, Any] | None = None
     review_if_unknown: str | None = None
     reading: str | None = None
+    reading_zh: str | None = None
     also: str | None = None
     overridden: str | None = None
+
+    def reading_text(self, lang: str = "en") -> str | None:
+        """The reading gdc encodes, in the report language (English when no Chinese is given)."""
+        return (self.reading_zh or self.reading) if lang == "zh" else self.reading
 
     def name(self, lang: str = "en") -> str:
         return self.name_zh if lang == "zh" else self.name_en
@@ -367,6 +372,7 @@ def _build(raw: Mapping[str, Any], documents: Mapping[str, Any], path: Path) -> 
         ),
         confidence=str(raw.get("confidence", "D")),
         reading=raw.get("reading"),
+        reading_zh=raw.get("reading_zh"),
         also=raw.get("also"),
     )
 

@@ -180,3 +180,16 @@ def test_schema_command(tmp_path):
 def test_sample_sites_run(site):
     res = run("check", str(SAMPLES / site / "site.yaml"))
     assert res.exit_code in (0, 1), res.output
+
+
+def test_chinese_report_has_no_english_details():
+    """--lang zh: readings, details, notes and booleans in Chinese (rule names in both languages)."""
+    res = run("check", str(SAMPLES / "shandong-offshore-wind" / "site.yaml"), "--lang", "zh", "--definitions", "all")
+    out = res.output
+    assert "涉海：Offshore wind Muping" in out and "不在同一县：Offshore wind Muping" in out
+    assert "否       = 是" in out.replace("否  ", "否  ")  # booleans as 是/否
+    assert "688号：实际发电量（含储能放电）减上网电量" in out and "自发自用电量占总可用发电量比例" in out
+    for english in ("does not apply to this site", "peak import", "gdc default", " yes ", " no "):
+        assert english not in out
+    rules_zh = run("rules", "ningxia", "--lang", "zh", "--year", "2029").output
+    assert "2029年即须达到35%" in rules_zh

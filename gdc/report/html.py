@@ -22,7 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from gdc.metrics import DEFINITIONS, RATIO_DEFINITIONS, alternative_ratios
-from gdc.report.text import energy_row, fmt_energy, fmt_margin, fmt_threshold, fmt_value, word
+from gdc.report.text import (
+    energy_row,
+    fmt_energy,
+    fmt_margin,
+    fmt_threshold,
+    fmt_value,
+    phrase,
+    word,
+)
 
 STATUS_CSS = {"pass": "#1e8e3e", "fail": "#c5221f", "review": "#b06000", "n/a": "#80868b",
               "confirm": "#1a73e8"}
@@ -160,7 +168,7 @@ def _verdicts(result: Any, lang: str) -> str:
             continue
         sub = [esc(r.name(other))]
         if v.detail:
-            sub.append(esc(v.detail))
+            sub.append(esc(phrase(v.detail, lang)))
         if r.overridden:
             sub.append("* " + esc(r.overridden))
         name = f"{esc(r.name(lang))}<div class=\"small\">{'<br>'.join(sub)}</div>"
@@ -168,7 +176,7 @@ def _verdicts(result: Any, lang: str) -> str:
         source = esc(f"{r.source.short(lang)} ({r.confidence})")
         if r.source.clause:
             source += f'<div class="small">{esc(r.source.clause)}</div>'
-        rows.append([name, esc(fmt_value(v.value, v.unit)), esc(fmt_threshold(r.op, v.threshold, v.unit)),
+        rows.append([name, esc(fmt_value(v.value, v.unit, lang)), esc(fmt_threshold(r.op, v.threshold, v.unit, lang)),
                      esc(fmt_margin(v.margin, v.unit)), status, source])
         attrs.append(f'class="verdict status-{esc(v.status.replace("/", ""))}" '
                      f'style="--c:{STATUS_CSS.get(v.status, "#80868b")}"')
@@ -209,7 +217,7 @@ def _definitions(result: Any, lang: str) -> str:
     out = [f"<h2>{esc(word('definitions', lang))}</h2>",
            html_table([word("symbol", lang), word("name", lang), word("definition", lang)], rows)]
     names = {k: (zh if lang == "zh" else en) for k, (zh, en, _) in RATIO_DEFINITIONS.items()}
-    alt = [[names.get(str(r["quantity"]), str(r["quantity"])), r["definition"], r["formula"], "-" if r["value"] != r["value"] else f"{r['value']:.2f}"]
+    alt = [[names.get(str(r["quantity"]), str(r["quantity"])), r["definition_zh" if lang == "zh" else "definition"], r["formula"], "-" if r["value"] != r["value"] else f"{r['value']:.2f}"]
            for r in alternative_ratios(result.metrics)]
     out.append(f"<h3>{esc(word('alternatives', lang))}</h3>")
     out.append(html_table([word(k, lang) for k in ("quantity", "definition", "formula", "value")], alt,
@@ -218,7 +226,7 @@ def _definitions(result: Any, lang: str) -> str:
 
 
 def _readings(result: Any, lang: str) -> str:
-    items = [(v.rule, v.rule.reading) for v in result.verdicts if v.rule.reading]
+    items = [(v.rule, v.rule.reading_text(lang)) for v in result.verdicts if v.rule.reading]
     if not items:
         return ""
     lis = "".join(f"<li><b>{esc(r.name(lang))}</b>: {esc(text)}</li>" for r, text in items)
@@ -286,7 +294,7 @@ def render_html(result: Any, lang: str = "en") -> str:
     from gdc.report.plots import label_language
 
     plot_lang = label_language(lang)
-    notes = list(result.notes) + [f"* {v.rule.id}: {v.rule.overridden}" for v in result.verdicts
+    notes = [phrase(n, lang) for n in result.notes] + [f"* {v.rule.id}: {v.rule.overridden}" for v in result.verdicts
                                   if v.rule.overridden]
     if plot_lang != lang:
         msg = word("plots_in_english", lang)

@@ -39,7 +39,7 @@ def rules_as_dict(rs: RuleSet, year: int, start_year: int) -> dict[str, Any]:
             {"id": r.id, "name_zh": r.name_zh, "name_en": r.name_en, "kind": r.kind, "metric": r.metric,
              "op": r.op, "threshold_spec": r.threshold, "threshold_text": _threshold_text(r, year, start_year)
              if r.metric else None, "source": r.source.doc_en, "source_zh": r.source.doc_zh,
-             "clause": r.source.clause, "ref": r.source.ref, "confidence": r.confidence, "reading": r.reading}
+             "clause": r.source.clause, "ref": r.source.ref, "confidence": r.confidence, "reading": r.reading, "reading_zh": r.reading_zh}
             for r in rs.active()
         ],
     }
@@ -64,7 +64,7 @@ def render_rules(rs: RuleSet, year: int, start_year: int, lang: str = "en") -> s
         out.append("")
         out.append("Readings gdc encodes where the text is ambiguous:" if lang == "en" else "条文存在歧义时本工具采用的解读：")
         for r in readings:
-            out.append(f"  {r.id}: {' '.join(r.reading.split())}")
+            out.append(f"  {r.id}: {' '.join(r.reading_text(lang).split())}")
     checklist = [r for r in rs.active() if r.kind == "checklist"]
     if checklist:
         out.append("")

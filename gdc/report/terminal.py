@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from gdc.check import CheckResult
-from gdc.metrics import DEFINITIONS, alternative_ratios
+from gdc.metrics import DEFINITIONS, RATIO_DEFINITIONS, alternative_ratios
 from gdc.report.text import (
     energy_row,
     fmt_energy,
     fmt_margin,
     fmt_threshold,
     fmt_value,
+    phrase,
     table,
     word,
 )
@@ -105,10 +106,11 @@ def verdict_rows(result: CheckResult, lang: str, colour: Callable[[str, str], st
         status = word(v.status, lang)
         if r.overridden:
             status += "*"
-        rows.append([name, fmt_value(v.value, v.unit), fmt_threshold(r.op, v.threshold, v.unit),
+        rows.append([name, fmt_value(v.value, v.unit, lang), fmt_threshold(r.op, v.threshold, v.unit, lang),
                      fmt_margin(v.margin, v.unit), colour(status, v.status),
                      f"{r.source.short(lang)} ({r.confidence})"])
-        rows.append(["  " + r.name(other) + (f"  ({v.detail})" if v.detail else ""), "", "", "", "", ""])
+        detail = phrase(v.detail, lang)
+        rows.append(["  " + r.name(other) + (f"  ({detail})" if detail else ""), "", "", "", "", ""])
     return rows
 
 
@@ -152,12 +154,14 @@ def render_check(result: CheckResult, lang: str = "en", colour: bool = False, de
     if definitions == "all":
         out.append("")
         out.append(word("alternatives", lang))
-        rows = [[r["quantity"], r["definition"], r["formula"], f"{r['value']:.2f}"]
+        names = {k: (zh if lang == "zh" else en) for k, (zh, en, _) in RATIO_DEFINITIONS.items()}
+        rows = [[names.get(r["quantity"], r["quantity"]), r["definition_zh" if lang == "zh" else "definition"],
+                 r["formula"], f"{r['value']:.2f}"]
                 for r in alternative_ratios(result.metrics)]
         out.append(table([word(k, lang) for k in ("quantity", "definition", "formula", "value")], rows,
                          right={3}))
     overridden = [v.rule for v in result.verdicts if v.rule.overridden]
-    notes = list(result.notes) + [f"* {r.id}: {r.overridden}" for r in overridden]
+    notes = [phrase(n, lang) for n in result.notes] + [f"* {r.id}: {r.overridden}" for r in overridden]
     if notes:
         out.append("")
         out.append(word("notes", lang))

@@ -174,12 +174,18 @@ def fmt_energy(x: float) -> str:
     return f"{x:,.0f}"
 
 
-def fmt_value(value, unit: str) -> str:
+def yes_no(value: bool, lang: str = "en") -> str:
+    if lang == "zh":
+        return "是" if value else "否"
+    return "yes" if value else "no"
+
+
+def fmt_value(value, unit: str, lang: str = "en") -> str:
     """A rule's value in its unit."""
     if value is None:
         return "?"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return yes_no(value, lang)
     if isinstance(value, float) and value != value:
         return "-"
     if unit == "%":
@@ -189,11 +195,11 @@ def fmt_value(value, unit: str) -> str:
     return f"{value:g} {unit}".strip()
 
 
-def fmt_threshold(op: str | None, threshold, unit: str) -> str:
+def fmt_threshold(op: str | None, threshold, unit: str, lang: str = "en") -> str:
     if threshold is None:
         return "-"
     if isinstance(threshold, bool):
-        return ("= " if op == "==" else f"{op} ") + ("yes" if threshold else "no")
+        return ("= " if op == "==" else f"{op} ") + yes_no(threshold, lang)
     sym = {">=": "≥", "<=": "≤", "==": "=", "<": "<", ">": ">"}.get(op or "", op or "")
     if unit == "%":
         return f"{sym} {threshold:.2f} %".replace(".00 %", " %")
@@ -217,3 +223,39 @@ def energy_row(m, lang: str) -> tuple[list[str], list[str]]:
         headers.append(word("unserved", lang))
         row.append(fmt_energy(m.unserved))
     return headers, row
+
+
+#: Generated phrases (verdict details, notes) and their Chinese; ``{}`` stands for a name list.
+_PHRASES_ZH: list[tuple[str, str]] = [
+    (r"does not apply to this site", "不适用于本项目"),
+    (r"no threshold for this site in the rule set", "规则集中没有适用于本项目的限值"),
+    (r"undefined \(no generation or load\)", "无定义（无发电或负荷）"),
+    (r"peak import", "最大下网"),
+    (r"peak export", "最大上网"),
+    (r"not stated for (.+): set sources\[\]\.(\w+)", r"未说明：\1（请设置 sources[].\2）"),
+    (r"not same county: (.+)", r"不在同一县：\1"),
+    (r"not same city: (.+)", r"不在同一地级市：\1"),
+    (r"offshore: (.+)", r"涉海：\1"),
+    (r"state connection\.(\w+)", r"请说明 connection.\1"),
+    (r"no provincial rule set for '(.+)' \(none found, rules\.md §7\): the national rules apply",
+     r"未找到“\1”的省级规则（rules.md §7），适用国家规则"),
+    (r"spot-market status not stated \(connection\.spot_market\) and no default in the rule set",
+     "未说明现货市场状态（connection.spot_market），规则集亦无默认值"),
+]
+
+
+def phrase(text: str, lang: str) -> str:
+    """A generated detail or note in the report language (unknown text is left as it is)."""
+    import re
+
+    if lang != "zh" or not text:
+        return text
+    parts = []
+    for piece in text.split("; "):
+        for pattern, zh in _PHRASES_ZH:
+            new, n = re.subn(f"^{pattern}$", zh, piece)
+            if n:
+                piece = new
+                break
+        parts.append(piece)
+    return "；".join(parts)

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from gdc.metrics import DEFINITIONS, RATIO_DEFINITIONS, alternative_ratios
-from gdc.report.text import width, word
+from gdc.report.text import phrase, width, word
 
 #: The planning tools' 13-column hourly layout after 序号 and 时间: (key, 中文, English, unit).
 TOOL_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
@@ -201,8 +201,8 @@ def _verdicts(ws, result: Any, lang: str) -> None:
         r = v.rule
         margin = _num(v.margin)
         ws.append([r.id, r.name(lang), r.name(other), r.kind, word(v.status, lang), _yes_no(v.value, lang),
-                   v.unit, r.op or "", _yes_no(v.threshold, lang), margin, v.detail, r.source.short(lang),
-                   r.source.clause, r.confidence, r.reading or "", r.overridden or ""])
+                   v.unit, r.op or "", _yes_no(v.threshold, lang), margin, phrase(v.detail, lang), r.source.short(lang),
+                   r.source.clause, r.confidence, r.reading_text(lang) or "", r.overridden or ""])
         row = ws.max_row
         ws.cell(row=row, column=5).fill = PatternFill("solid", fgColor=FILLS.get(v.status, "FFFFFF"))
         for col in (6, 9, 10):
@@ -299,7 +299,7 @@ def _definitions(ws, result: Any, lang: str) -> None:
     start = ws.max_row
     ws.append([word("quantity", lang), word("definition", lang), word("formula", lang), word("value", lang)])
     for r in alternative_ratios(result.metrics):
-        ws.append([r["quantity"], r["definition"], r["formula"], _num(r["value"])])
+        ws.append([r["quantity"], r["definition_zh" if lang == "zh" else "definition"], r["formula"], _num(r["value"])])
         ws.cell(row=ws.max_row, column=4).number_format = "0.00"
     _style_header(ws)
     _style_header(ws, start + 1)
