@@ -85,7 +85,7 @@ def get_rule_set(site: Site) -> tuple[RuleSet, list[str]]:
     """The site's rule set with its overrides applied, and notes about the choice."""
     notes: list[str] = []
     name = site.rule_set or site.jurisdiction
-    key, note = normalise_jurisdiction(name.split("/")[0], file=site.path)
+    _, note = normalise_jurisdiction(name.split("/")[0], file=site.path)
     if note:
         notes.append(note)
     rule_set = load_rule_set(name)

@@ -14,7 +14,9 @@ from gdc.cli import main
 from gdc.errors import InputError
 from gdc.profiles import get_profiles
 from gdc.site import read_site
-from gdc.xlsx_import import export_template, import_template, split_unit, write_template
+from gdc.xlsx_export import export_template, write_template
+from gdc.xlsx_import import import_template
+from gdc.xlsx_template import split_unit
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_sites"
 V3 = SAMPLES / "v3-tool-flat-load"
