@@ -432,6 +432,14 @@ def import_template(path: str | Path, site_out: str | Path, profiles_out: str | 
     for key in ("price", "loss_fee", "tdu_fee", "system_fee", "fund_fee"):
         if key in cols:
             data[key] = _numeric(cols[key], file, f"sheet '{csheet}', column '{key}'", first_row)
+    if "price" in data:
+        # the template's hourly prices become the site's tariff for gdc size: the energy price
+        # plus every fee paid on imported energy [CNY/kWh]
+        site["tariff"] = {
+            "import_price": {"file": profiles_out.name, "column": "price"},
+            "import_fees": [{"file": profiles_out.name, "column": k}
+                            for k in ("loss_fee", "tdu_fee", "system_fee", "fund_fee") if k in data],
+        }
     for head, values in other_cols:
         data[head] = values
     if weights is not None:
@@ -469,7 +477,7 @@ def import_template(path: str | Path, site_out: str | Path, profiles_out: str | 
     with profiles_out.open("w", encoding="utf-8", newline="") as fh:
         fh.write(f"# imported by gdc import-xlsx from {file.name} (sheet '{csheet}')\n")
         fh.write(f"# {load_col} [{site_load_unit}]; wind_pu, pv_pu [MW per MW installed]; "
-                 "price and fees [CNY/kWh] as given (not used by gdc yet)\n")
+                 "price and fees [CNY/kWh] as given (the site's tariff: energy price + fees on imports)\n")
         df.to_csv(fh, index=False, lineterminator="\n")
     head = [f"# Imported by 'gdc import-xlsx' from {file.name} (sheets '{psheet}' and '{csheet}').",
             f"# Hourly series: {profiles_out.name}. Check every value below before relying on the verdicts."]

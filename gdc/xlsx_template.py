@@ -72,8 +72,9 @@ column (also accepted)                             profiles CSV column      unit
 光伏出力 (光伏标幺值, 光伏出力系数, pvPu, pv)          pv_pu                    as wind
 禁止上网 (export forbidden)                           export_forbidden         1 = no export
 代表天数 (权重, weight_days)                          days.weights             days per day
-电价, 网损费, 输配电价, 系统运行费, 政府性基金及附加     price, loss_fee, tdu_fee, CNY/kWh (kept,
-(price, lossFee, tduFee, systemFee, fundFee)          system_fee, fund_fee     not used yet)
+电价, 网损费, 输配电价, 系统运行费, 政府性基金及附加     price, loss_fee, tdu_fee, CNY/kWh: the
+(price, lossFee, tduFee, systemFee, fundFee)          system_fee, fund_fee     site's tariff (import
+                                                                             price = price + fees)
 =================================================  =======================  ==================
 
 Errors (a missing sheet, column or item, a non-number, a wrong row count) are

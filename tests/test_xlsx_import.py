@@ -172,3 +172,18 @@ def test_cli_import_xlsx(tmp_path):
     assert again.exit_code == 2 and "--force" in again.output
     missing = runner.invoke(main, ["import-xlsx", str(tmp_path / "none.xlsx"), "-o", str(tmp_path / "new" / "x.yaml")])
     assert missing.exit_code == 2 and "file not found" in missing.output
+
+
+def test_template_prices_become_the_tariff(tmp_path):
+    """The V3 template's hourly price and fee columns are the imported site's import tariff:
+    hour 0 = 0.146592 + 0.0094 + 0.0525 + 0.0062 + 0.022425 = 0.237117 CNY/kWh (curves.csv row 1)."""
+    from gdc.economics import get_costs
+    from gdc.profiles import get_profiles
+    from gdc.site import read_site
+
+    template = SAMPLES / "v3-tool-flat-load" / "template.xlsx"
+    res = import_template(template, tmp_path / "site.yaml")
+    site = read_site(res.site_path)
+    assert site.tariff.import_price is not None and len(site.tariff.import_fees) == 4
+    costs = get_costs(site, get_profiles(site))
+    assert costs.import_price[0] == pytest.approx(1000 * (0.146592 + 0.0094 + 0.0525 + 0.0062 + 0.022425), rel=1e-9)
