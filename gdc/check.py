@@ -125,6 +125,10 @@ def check_site(site: Site, design: Design | None = None, balance: Balance | None
         notes.append("spot-market status not stated (connection.spot_market) and no default in the rule set")
     metrics = compute_metrics(balance)
     verdicts = evaluate(rule_set, site, metrics)
+    if balance.source == "dispatch" and any(
+            v.status == "fail" and v.rule.metric in ("export_share", "export_share_of_supply") for v in verdicts):
+        notes.append("the renewable-first dispatch exports every surplus it can; curtailing instead may keep the "
+                     "export cap: run with --dispatch optimal")
     return CheckResult(site=site, rule_set=rule_set, design=design, profiles=profiles, balance=balance,
                        metrics=metrics, verdicts=verdicts, spot_market=spot, notes=notes)
 

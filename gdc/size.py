@@ -72,14 +72,15 @@ def _balance(data: LPData, m: Any, lp: CompiledLP, x: np.ndarray, forbidden: np.
 
 
 def solve_data(data: LPData, forbidden: np.ndarray, storage_template: StorageParams | None = None,
-               elastic: bool = False, options: dict[str, Any] | None = None) -> Solved:
+               elastic: bool = False, options: dict[str, Any] | None = None,
+               confirm_infeasible: bool = True) -> Solved:
     """Build, compile and solve the LP of ``data``; the balance of the optimum."""
     t0 = time.perf_counter()
     m = build_model(data, elastic=elastic)
     t1 = time.perf_counter()
     lp = compile_model(m)
     t2 = time.perf_counter()
-    sol = solve(lp, options)
+    sol = solve(lp, options, confirm_infeasible=confirm_infeasible)
     timings = {"build_s": t1 - t0, "translate_s": t2 - t1, "solve_s": sol.seconds}
     if not sol.optimal:
         return Solved(Design({}), None, float("nan"), sol, timings, m, lp)  # type: ignore[arg-type]

@@ -169,11 +169,13 @@ def size_site_typical(site: Site, n_days: int = 16, profiles: Profiles | None = 
                         "full-year cost (an upper bound of the design's least-cost operation)",
             }
             return quick
-        # else certify by the elastic least-cost full-year dispatch of the fixed design. With
-        # every slack at zero it is a compliant dispatch (and then the least-cost one, since the
-        # penalties dominate any energy cost); otherwise its slacks are the shortfalls to repair.
-        el = solve_data(replace(full, bounds=_fixed(agg.design)), profiles.export_forbidden, tmpl, elastic=True,
-                        options=CERTIFY_OPTIONS)
+        # else certify by the least-cost full-year dispatch of the fixed design under every rule;
+        # when there is none, the elastic version (penalised slacks) gives the shortfalls to
+        # repair (with every slack at zero it is a compliant, least-cost dispatch after all).
+        fixed = replace(full, bounds=_fixed(agg.design))
+        el = solve_data(fixed, profiles.export_forbidden, tmpl, options=CERTIFY_OPTIONS, confirm_infeasible=False)
+        if not el.solution.optimal:  # no compliant dispatch (or IPM says so): the elastic LP tells by how much
+            el = solve_data(fixed, profiles.export_forbidden, tmpl, elastic=True, options=CERTIFY_OPTIONS)
         if not el.solution.optimal:
             break
         chk = check_site(site, design=agg.design, balance=el.balance, profiles=profiles)

@@ -233,8 +233,11 @@ def _build(pyo: Any, data: LPData, elastic: bool, penalty: float):
     m.cap = pyo.Var(names, within=pyo.NonNegativeReals)
     for k in names:
         lo, hi = data.bounds.sources[k]
-        m.cap[k].setlb(lo)
-        m.cap[k].setub(hi)
+        if lo == hi:
+            m.cap[k].fix(lo)  # a fixed capacity is a constant: out of the compiled LP
+        else:
+            m.cap[k].setlb(lo)
+            m.cap[k].setub(hi)
     storage = data.has_storage
     grid_ch = storage and data.grid_charging
 
@@ -259,6 +262,9 @@ def _build(pyo: Any, data: LPData, elastic: bool, penalty: float):
     if storage:
         m.P = pyo.Var(bounds=data.bounds.storage_power)
         m.E = pyo.Var(bounds=data.bounds.storage_energy)
+        for var, (lo, hi) in ((m.P, data.bounds.storage_power), (m.E, data.bounds.storage_energy)):
+            if lo == hi:
+                var.fix(lo)
     if grid_ch:
         m.g = pyo.Var(T, within=pyo.NonNegativeReals)
         m.dg = pyo.Var(T, within=pyo.NonNegativeReals)

@@ -165,16 +165,18 @@ def run_highs(h: Any) -> LPSolution:
 NOT_SOLVABLE = ("Infeasible", "Primal infeasible or unbounded", "Unbounded")
 
 
-def solve(lp: CompiledLP, options: dict[str, Any] | None = None, threads: int | None = 1) -> LPSolution:
+def solve(lp: CompiledLP, options: dict[str, Any] | None = None, threads: int | None = 1,
+          confirm_infeasible: bool = True) -> LPSolution:
     """Solve a compiled LP with HiGHS.
 
     An interior-point claim that the LP is infeasible is confirmed with the dual simplex
-    before it is believed: HiGHS 1.16's presolve + IPX has reported feasible, badly scaled
-    LPs (an elastic LP with large penalties) as infeasible.
+    before it is believed (``confirm_infeasible``): HiGHS 1.16's presolve + IPX has reported
+    feasible, badly scaled LPs (an elastic LP with large penalties) as infeasible. A caller
+    that follows an infeasible answer with an elastic LP anyway can skip it.
     """
     opts = {**DEFAULT_OPTIONS, **(options or {})}
     sol = run_highs(make_highs(lp, opts, threads))
-    if sol.status in NOT_SOLVABLE and opts.get("solver") == "ipm":
+    if confirm_infeasible and sol.status in NOT_SOLVABLE and opts.get("solver") == "ipm":
         again = run_highs(make_highs(lp, {**opts, "solver": "simplex"}, threads))
         again.seconds += sol.seconds
         again.info["ipm_claimed"] = sol.status

@@ -239,6 +239,9 @@ _PHRASES_ZH: list[tuple[str, str]] = [
     (r"state connection\.(\w+)", r"请说明 connection.\1"),
     (r"no provincial rule set for '(.+)' \(none found, rules\.md §7\): the national rules apply",
      r"未找到“\1”的省级规则（rules.md §7），适用国家规则"),
+    (r"the renewable-first dispatch exports every surplus it can; curtailing instead may keep the export cap: "
+     r"run with --dispatch optimal",
+     "新能源优先调度会尽量上网全部余电；改为弃电可能满足上网比例上限：请使用 --dispatch optimal"),
     (r"spot-market status not stated \(connection\.spot_market\) and no default in the rule set",
      "未说明现货市场状态（connection.spot_market），规则集亦无默认值"),
 ]
