@@ -8,7 +8,7 @@ soon as it returns. The parent process alone writes; workers only compute.
 
 Faults: a bad candidate is a row with status ``error`` (the worker catches it). A worker
 that dies (a crash, the out-of-memory killer) loses its chunk: the pool is restarted and
-the chunk's candidates are resubmitted one by one; a candidate that kills a worker
+the chunk's candidates are resubmitted one by one, each alone in flight; a candidate that kills a worker
 :data:`MAX_ATTEMPTS` times is recorded as an error. Ctrl-C stops the workers, writes the
 tables of what is finished and returns (``interrupted``); ``--resume`` completes the batch.
 A kill of the parent (``kill -9``) loses at most the chunks in flight; ``--resume`` redoes them.
@@ -218,19 +218,20 @@ def _crash_row(cand: Candidate, exc: BaseException) -> dict[str, Any]:
 
 
 def _retry(chunk: list[Candidate], exc: BaseException, attempts: dict[str, int],
-           queue: list[list[Candidate]]) -> list[dict[str, Any]]:
-    """Requeue the candidates of a chunk lost with its worker, one per task; rows of repeat offenders.
+           suspects: list[list[Candidate]], isolated: bool) -> list[dict[str, Any]]:
+    """Requeue the candidates of a task lost with its worker as suspects; rows of proven culprits.
 
-    A candidate counts an attempt only when it was alone in its task (in a chunk, any
-    candidate may have been the culprit).
+    Suspects run one at a time with nothing else in flight. A candidate counts an attempt
+    only when its task failed while isolated like that: when a pool breaks, every task in
+    flight fails with it, and only an isolated task is certainly the one that killed it.
     """
     rows = []
     for cand in chunk:
-        attempts[cand.id] = attempts.get(cand.id, 0) + (len(chunk) == 1)
+        attempts[cand.id] = attempts.get(cand.id, 0) + (isolated and len(chunk) == 1)
         if attempts[cand.id] >= MAX_ATTEMPTS:
             rows.append(_crash_row(cand, exc))
         else:
-            queue.append([cand])
+            suspects.append([cand])
     return rows
 
 
@@ -305,20 +306,30 @@ def screen(input_path: str | Path, out_dir: str | Path, *, mode: str = "check", 
             queue: list[list[Candidate]] = [todo[i:i + k] for i in range(0, len(todo), k)]
             queue.reverse()  # pop() from the end: input order
             attempts: dict[str, int] = {}
+            suspects: list[list[Candidate]] = []  # candidates of lost tasks, run one at a time
+            isolated: set[Any] = set()  # futures of suspects submitted alone
             in_flight: dict[Any, list[Candidate]] = {}
             last_table = time.perf_counter()
             table_every = table_every_s
-            while queue or in_flight:
+            while queue or suspects or in_flight:
                 limit = 2 * backend.refresh()  # about two chunks per worker in flight
-                while queue and len(in_flight) < limit:
-                    chunk = queue.pop()
-                    in_flight[backend.submit(task, chunk, mode)] = chunk
+                if suspects:
+                    if not in_flight:
+                        chunk = suspects.pop()
+                        fut = backend.submit(task, chunk, mode)
+                        in_flight[fut] = chunk
+                        isolated.add(fut)
+                else:
+                    while queue and len(in_flight) < limit:
+                        chunk = queue.pop()
+                        in_flight[backend.submit(task, chunk, mode)] = chunk
                 for fut in backend.wait(list(in_flight), timeout=1.0):
                     chunk = in_flight.pop(fut)
                     try:
                         new = [clean_row(r) for r in fut.result()]
                     except Exception as exc:  # noqa: BLE001 - a lost worker, not a bad candidate
-                        new = _retry(chunk, exc, attempts, queue)
+                        new = _retry(chunk, exc, attempts, suspects, fut in isolated)
+                    isolated.discard(fut)
                     if new:
                         now = time.perf_counter() - t0
                         if first_result is None:
@@ -334,7 +345,9 @@ def screen(input_path: str | Path, out_dir: str | Path, *, mode: str = "check", 
                             continue  # handled (as failed) in the next round
                         fut.cancel()
                         del in_flight[fut]
-                        lost = _retry(chunk, RuntimeError("worker pool restarted"), attempts, queue)
+                        lost = _retry(chunk, RuntimeError("worker pool restarted"), attempts, suspects,
+                                      fut in isolated)
+                        isolated.discard(fut)
                         if lost:
                             journal.append(lost)
                             rows.extend(lost)
