@@ -61,15 +61,9 @@ _RULE_KEYS = {
 
 def models_dir() -> Path:
     """Folder of gdc's data models (``models/`` in a checkout, ``gdc/models`` when installed)."""
-    try:
-        from importlib.resources import files
+    from gdc.models import path
 
-        p = Path(str(files("gdc.models")))
-        if (p / "rules").is_dir():
-            return p
-    except (ModuleNotFoundError, TypeError):  # pragma: no cover - broken install
-        pass
-    return Path(__file__).resolve().parents[1] / "models"
+    return path()
 
 
 @dataclass(frozen=True)

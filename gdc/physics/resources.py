@@ -1,7 +1,7 @@
 """Data shipped in ``gdc.models``: regional defaults and generic turbine power curves.
 
-Files are found with ``importlib.resources`` (installed package) and, failing that, in
-the repository checkout's ``models/`` folder.
+Files are found through :func:`gdc.models.path` (the installed ``gdc.models`` package,
+which is the checkout's ``models/`` folder in an editable install).
 """
 
 from __future__ import annotations
@@ -15,27 +15,10 @@ from gdc.errors import InputError
 
 
 def models_path(*parts: str) -> Path:
-    """Path of a data file shipped in ``gdc.models``.
+    """Path of a data file shipped in ``gdc.models`` (see :func:`gdc.models.path`)."""
+    from gdc.models import path
 
-    Parameters
-    ----------
-    *parts : str
-        Path components below the models folder, e.g. ``"turbines", "GDC-5.0-190.csv"``.
-
-    Returns
-    -------
-    Path
-    """
-    try:
-        from importlib.resources import files
-
-        p = files("gdc.models").joinpath(*parts)
-        path = Path(str(p))
-        if path.exists():
-            return path
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parents[2].joinpath("models", *parts)
+    return path(*parts)
 
 
 @functools.cache
