@@ -61,9 +61,9 @@ _RULE_KEYS = {
 
 def models_dir() -> Path:
     """Folder of gdc's data models (``models/`` in a checkout, ``gdc/models`` when installed)."""
-    from gdc.models import path
+    from gdc.datafiles import models_path
 
-    return path()
+    return models_path()
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,16 @@
 """Data shipped in ``gdc.models``: regional defaults and generic turbine power curves.
 
-Files are found through :func:`gdc.models.path` (the installed ``gdc.models`` package,
-which is the checkout's ``models/`` folder in an editable install).
+Files are found with :func:`gdc.datafiles.models_path` (re-exported here as ``models_path``).
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-from pathlib import Path
 from typing import Any
 
+from gdc.datafiles import models_path
 from gdc.errors import InputError
-
-
-def models_path(*parts: str) -> Path:
-    """Path of a data file shipped in ``gdc.models`` (see :func:`gdc.models.path`)."""
-    from gdc.models import path
-
-    return path(*parts)
 
 
 @functools.cache
