@@ -34,7 +34,11 @@ from gdc.verdicts import spot_market_status
 #: HiGHS options for the certificate: the interior point without crossover, optimality to
 #: 1e-5. Feasibility is what certifies (the verdicts check it on the full-year balance, to
 #: 1e-6 pp); the cost differs from the crossover optimum by about 2e-7 relative (V3 case).
+#: (1e-4 saves 2 of 21 IPX iterations but ended "Unknown" on the 8-day repair round.)
 CERTIFY_OPTIONS = {"solver": "ipm", "run_crossover": "off", "ipm_optimality_tolerance": 1e-5}
+#: The elastic certificate (large penalties, badly scaled); IPX with crossover when it does
+#: not end optimal.
+ELASTIC_CERTIFY_OPTIONS = CERTIFY_OPTIONS
 
 
 def _fixed(design) -> CapacityBounds:
@@ -175,7 +179,9 @@ def size_site_typical(site: Site, n_days: int = 16, profiles: Profiles | None = 
         fixed = replace(full, bounds=_fixed(agg.design))
         el = solve_data(fixed, profiles.export_forbidden, tmpl, options=CERTIFY_OPTIONS, confirm_infeasible=False)
         if not el.solution.optimal:  # no compliant dispatch (or IPM says so): the elastic LP tells by how much
-            el = solve_data(fixed, profiles.export_forbidden, tmpl, elastic=True, options=CERTIFY_OPTIONS)
+            el = solve_data(fixed, profiles.export_forbidden, tmpl, elastic=True, options=ELASTIC_CERTIFY_OPTIONS)
+            if not el.solution.optimal:
+                el = solve_data(fixed, profiles.export_forbidden, tmpl, elastic=True)
         if not el.solution.optimal:
             break
         chk = check_site(site, design=agg.design, balance=el.balance, profiles=profiles)

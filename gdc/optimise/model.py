@@ -272,8 +272,14 @@ def _build(pyo: Any, data: LPData, elastic: bool, penalty: float):
 
     pu = {k: data.pu[k].tolist() for k in names}
 
+    # fixed capacities enter as numbers (faster to build and compile than fixed variables)
+    free = [k for k in names if not m.cap[k].fixed]
+    fixed_avail = sum((data.pu[k] * float(m.cap[k].value) for k in names if m.cap[k].fixed),
+                      np.zeros(n)).tolist()
+
     def re_rule(mm, t):
-        return sum(pu[k][t] * mm.cap[k] for k in names if pu[k][t] != 0.0) == mm.u[t] + mm.c[t] + mm.e[t] + mm.q[t]
+        avail = sum(pu[k][t] * mm.cap[k] for k in free if pu[k][t] != 0.0) + fixed_avail[t]
+        return avail == mm.u[t] + mm.c[t] + mm.e[t] + mm.q[t]
 
     m.re_balance = pyo.Constraint(T, rule=re_rule)
     if elastic:
@@ -319,11 +325,26 @@ def _build(pyo: Any, data: LPData, elastic: bool, penalty: float):
 
             def dis(mm, t):
                 return mm.d[t]
-        m.soc_max = pyo.Constraint(T, rule=lambda mm, t: tot_s(mm, t) <= data.soc_max * mm.E)
-        if data.soc_min > 0:
-            m.soc_min = pyo.Constraint(T, rule=lambda mm, t: tot_s(mm, t) >= data.soc_min * mm.E)
-        m.charge_max = pyo.Constraint(T, rule=lambda mm, t: charge(mm, t) <= mm.P)
-        m.discharge_max = pyo.Constraint(T, rule=lambda mm, t: dis(mm, t) <= mm.P)
+        # With a fixed energy or power (a certificate, `check --dispatch optimal`) and one
+        # state of charge per hour, these rows are simple bounds: fewer rows to build and
+        # compile, the same LP after HiGHS's presolve.
+        if m.E.fixed and not grid_ch:
+            e_val = float(m.E.value)
+            for t in T:
+                m.s[t].setlb(data.soc_min * e_val)
+                m.s[t].setub(data.soc_max * e_val)
+        else:
+            m.soc_max = pyo.Constraint(T, rule=lambda mm, t: tot_s(mm, t) <= data.soc_max * mm.E)
+            if data.soc_min > 0:
+                m.soc_min = pyo.Constraint(T, rule=lambda mm, t: tot_s(mm, t) >= data.soc_min * mm.E)
+        if m.P.fixed and not grid_ch:
+            p_val = float(m.P.value)
+            for t in T:
+                m.c[t].setub(p_val)
+                m.d[t].setub(p_val)
+        else:
+            m.charge_max = pyo.Constraint(T, rule=lambda mm, t: charge(mm, t) <= mm.P)
+            m.discharge_max = pyo.Constraint(T, rule=lambda mm, t: dis(mm, t) <= mm.P)
         if grid_ch and data.import_cap is not None:
             m.grid_max = pyo.Constraint(T, rule=lambda mm, t: mm.m[t] + mm.g[t] <= data.import_cap)
         if data.duration_max is not None:

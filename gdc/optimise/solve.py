@@ -22,6 +22,18 @@ import numpy as np
 #: (solver-notes.md). Crossover stays on: it returns a basic solution HiGHS certifies optimal.
 DEFAULT_OPTIONS: dict[str, Any] = {"solver": "ipm", "run_crossover": "on"}
 
+#: Below this many columns the dual simplex is the default instead: on a 16-typical-day
+#: sizing LP (2,692 columns) it takes 0.085 s against 0.16 s for IPX + crossover (same
+#: optimum; measured 2026-11-24). The interior point pays off on the full hourly year.
+SMALL_LP_COLUMNS = 10_000
+
+
+def default_options(n_columns: int) -> dict[str, Any]:
+    """gdc's HiGHS options for an LP with ``n_columns`` columns."""
+    if n_columns < SMALL_LP_COLUMNS:
+        return {"solver": "simplex"}
+    return dict(DEFAULT_OPTIONS)
+
 
 @contextlib.contextmanager
 def quiet_stdout():
@@ -111,7 +123,7 @@ def make_highs(lp: CompiledLP, options: dict[str, Any] | None = None, threads: i
     h.setOptionValue("output_flag", False)
     if threads:
         h.setOptionValue("threads", int(threads))
-    for k, v in (options if options is not None else DEFAULT_OPTIONS).items():
+    for k, v in (options if options is not None else default_options(len(lp.c))).items():
         h.setOptionValue(k, v)
     hl = highspy.HighsLp()
     hl.num_col_ = len(lp.c)
@@ -174,7 +186,7 @@ def solve(lp: CompiledLP, options: dict[str, Any] | None = None, threads: int | 
     feasible, badly scaled LPs (an elastic LP with large penalties) as infeasible. A caller
     that follows an infeasible answer with an elastic LP anyway can skip it.
     """
-    opts = {**DEFAULT_OPTIONS, **(options or {})}
+    opts = {**default_options(len(lp.c)), **(options or {})}
     sol = run_highs(make_highs(lp, opts, threads))
     if confirm_infeasible and sol.status in NOT_SOLVABLE and opts.get("solver") == "ipm":
         again = run_highs(make_highs(lp, {**opts, "solver": "simplex"}, threads))
