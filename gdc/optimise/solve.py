@@ -16,11 +16,50 @@ from typing import Any
 
 import numpy as np
 
-#: HiGHS options gdc uses by default. The interior point (IPX) with crossover proves the same
-#: optimum as the default dual simplex about 4.5x faster on a full-year sizing LP (190 s -> 41 s
-#: on the V3 case, bench/README.md); with capacities fixed (a dispatch) 2.8 s instead of 22 s
-#: (solver-notes.md). Crossover stays on: it returns a basic solution HiGHS certifies optimal.
+#: HiGHS options gdc uses by default. The interior point with crossover proves the same
+#: optimum as the default dual simplex many times faster on a full-year sizing LP
+#: (bench/README.md); crossover stays on: it returns a basic solution HiGHS certifies optimal.
+#: ``"ipm"`` means the best interior point available (:func:`ipm_solver`).
 DEFAULT_OPTIONS: dict[str, Any] = {"solver": "ipm", "run_crossover": "on"}
+
+_IPM_SOLVER: str | None = None
+
+
+def ipm_solver() -> str:
+    """The interior point gdc uses for ``solver="ipm"``: ``"hipo"`` or ``"ipx"``.
+
+    HiGHS's HiPO (a sparse direct-factorisation interior point) comes with the
+    ``highspy-extras`` package (``highspy[extras]``, a dependency of gdc). On the V3 sizing
+    LP (61,324 columns) it takes 13.7 s where IPX takes 43 s (bench/README.md). Without the
+    extras HiGHS silently runs the simplex instead of HiPO, so this probes it once on a
+    tiny LP and falls back to IPX when HiPO does not run.
+    """
+    global _IPM_SOLVER
+    if _IPM_SOLVER is None:
+        _IPM_SOLVER = "ipx"
+        try:
+            import importlib.util
+
+            if importlib.util.find_spec("highspy_extras") is not None:
+                with quiet_stdout():
+                    import highspy
+
+                    h = highspy.Highs()
+                h.setOptionValue("output_flag", False)
+                h.setOptionValue("solver", "hipo")
+                h.setOptionValue("threads", 1)
+                h.setOptionValue("presolve", "off")  # else presolve alone solves the probe
+                inf = highspy.kHighsInf
+                h.addVars(2, np.zeros(2), np.array([inf, inf]))
+                h.changeColsCost(2, np.array([0, 1], dtype=np.int32), np.array([1.0, 2.0]))
+                h.addRow(1.0, inf, 2, np.array([0, 1], dtype=np.int32), np.array([1.0, 1.0]))
+                h.run()
+                info = h.getInfo()
+                if info.ipm_iteration_count > 0 and info.simplex_iteration_count == 0:
+                    _IPM_SOLVER = "hipo"
+        except Exception:  # noqa: BLE001 - any trouble with the extras: IPX
+            _IPM_SOLVER = "ipx"
+    return _IPM_SOLVER
 
 #: Below this many columns the dual simplex is the default instead: on a 16-typical-day
 #: sizing LP (2,692 columns) it takes 0.085 s against 0.16 s for IPX + crossover (same
@@ -124,7 +163,7 @@ def make_highs(lp: CompiledLP, options: dict[str, Any] | None = None, threads: i
     if threads:
         h.setOptionValue("threads", int(threads))
     for k, v in (options if options is not None else default_options(len(lp.c))).items():
-        h.setOptionValue(k, v)
+        h.setOptionValue(k, ipm_solver() if (k, v) == ("solver", "ipm") else v)
     hl = highspy.HighsLp()
     hl.num_col_ = len(lp.c)
     hl.num_row_ = lp.A.shape[0]
@@ -188,7 +227,7 @@ def solve(lp: CompiledLP, options: dict[str, Any] | None = None, threads: int | 
     """
     opts = {**default_options(len(lp.c)), **(options or {})}
     sol = run_highs(make_highs(lp, opts, threads))
-    if confirm_infeasible and sol.status in NOT_SOLVABLE and opts.get("solver") == "ipm":
+    if confirm_infeasible and sol.status in NOT_SOLVABLE and opts.get("solver") in ("ipm", "ipx", "hipo"):
         again = run_highs(make_highs(lp, {**opts, "solver": "simplex"}, threads))
         again.seconds += sol.seconds
         again.info["ipm_claimed"] = sol.status
