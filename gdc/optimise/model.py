@@ -202,6 +202,41 @@ def lp_data(site: Site, profiles: Profiles, costs: Costs, rule_set: RuleSet,
     return data
 
 
+def _hourly_upper_bounds(data: LPData, names: list[str], storage: bool, grid_ch: bool,
+                         elastic: bool) -> dict[str, np.ndarray]:
+    """Upper bounds [MW, MWh] of the hourly variables: the model's own limits (export and
+    import caps, a fixed storage power or energy) and the finite bounds the constraints imply.
+
+    Implied bounds leave the LP unchanged, but an interior point converges in fewer
+    iterations with finite boxes: on the V3 sizing LP HiPO needs 42 instead of 62
+    (11.9 s instead of 13.7 s, measured 2026-11-24, bench/README.md). Renewable flows are
+    bounded by the largest generation the capacity bounds allow in the hour, flows into the
+    load by the load, storage flows by the largest storage power and energy.
+    """
+    n = len(data.load)
+    gmax = np.zeros(n)
+    for k in names:
+        gmax += data.pu[k] * data.bounds.sources[k][1]
+    load = np.asarray(data.load, dtype=float)
+    p_hi = data.bounds.storage_power[1] if storage else 0.0
+    s_hi = data.soc_max * data.bounds.storage_energy[1] if storage else 0.0
+    imp = np.inf if data.import_cap is None else data.import_cap
+    ub = {
+        "u": np.minimum(gmax, load),
+        "q": gmax,
+        "e": np.minimum(gmax, data.export_cap),
+        "m": np.minimum(load, imp),
+        "c": np.minimum(gmax, p_hi),
+        "d": np.minimum(load, p_hi),
+        "s": np.full(n, s_hi),
+        "g": np.full(n, min(p_hi, imp)),
+        "dg": np.minimum(load, p_hi),
+        "sg": np.full(n, s_hi),
+        "unserved": load,
+    }
+    return ub
+
+
 def build_model(data: LPData, elastic: bool = False, penalty: float = 1e5):
     """The Pyomo model of :class:`LPData`.
 
@@ -241,18 +276,26 @@ def _build(pyo: Any, data: LPData, elastic: bool, penalty: float):
     storage = data.has_storage
     grid_ch = storage and data.grid_charging
 
-    m.u = pyo.Var(T, within=pyo.NonNegativeReals)
-    m.c = pyo.Var(T, within=pyo.NonNegativeReals)
-    m.e = pyo.Var(T, within=pyo.NonNegativeReals)
-    m.q = pyo.Var(T, within=pyo.NonNegativeReals)
-    m.d = pyo.Var(T, within=pyo.NonNegativeReals)
-    m.m = pyo.Var(T, within=pyo.NonNegativeReals)
-    m.s = pyo.Var(T, within=pyo.NonNegativeReals)
-    xcap = data.export_cap.tolist()
+    ub = _hourly_upper_bounds(data, names, storage, grid_ch, elastic)
+    lb_s = np.zeros(n)
+    if storage and not grid_ch and data.bounds.storage_energy[0] == data.bounds.storage_energy[1]:
+        lb_s[:] = data.soc_min * data.bounds.storage_energy[0]  # a fixed energy: soc_min as a bound
+
+    def hourly(key: str, lo: np.ndarray | None = None) -> Any:
+        hi = [None if not np.isfinite(b) else b for b in ub[key].tolist()]
+        if lo is None:
+            return pyo.Var(T, within=pyo.NonNegativeReals, bounds=lambda mm, t: (0.0, hi[t]))
+        low = lo.tolist()
+        return pyo.Var(T, within=pyo.NonNegativeReals, bounds=lambda mm, t: (low[t], hi[t]))
+
+    m.u = hourly("u")
+    m.c = hourly("c")
+    m.e = hourly("e")
+    m.q = hourly("q")
+    m.d = hourly("d")
+    m.m = hourly("m")
+    m.s = hourly("s", lb_s)
     for t in T:
-        m.e[t].setub(None if xcap[t] == float("inf") else xcap[t])
-        if data.import_cap is not None:
-            m.m[t].setub(data.import_cap)
         if not storage:
             m.c[t].fix(0)
             m.d[t].fix(0)
@@ -266,9 +309,9 @@ def _build(pyo: Any, data: LPData, elastic: bool, penalty: float):
             if lo == hi:
                 var.fix(lo)
     if grid_ch:
-        m.g = pyo.Var(T, within=pyo.NonNegativeReals)
-        m.dg = pyo.Var(T, within=pyo.NonNegativeReals)
-        m.sg = pyo.Var(T, within=pyo.NonNegativeReals)
+        m.g = hourly("g")
+        m.dg = hourly("dg")
+        m.sg = hourly("sg")
 
     pu = {k: data.pu[k].tolist() for k in names}
 
@@ -283,7 +326,7 @@ def _build(pyo: Any, data: LPData, elastic: bool, penalty: float):
 
     m.re_balance = pyo.Constraint(T, rule=re_rule)
     if elastic:
-        m.unserved = pyo.Var(T, within=pyo.NonNegativeReals)
+        m.unserved = hourly("unserved")
 
     def load_rule(mm, t):
         lhs = mm.u[t] + mm.d[t] + mm.m[t]
@@ -329,19 +372,13 @@ def _build(pyo: Any, data: LPData, elastic: bool, penalty: float):
         # state of charge per hour, these rows are simple bounds: fewer rows to build and
         # compile, the same LP after HiGHS's presolve.
         if m.E.fixed and not grid_ch:
-            e_val = float(m.E.value)
-            for t in T:
-                m.s[t].setlb(data.soc_min * e_val)
-                m.s[t].setub(data.soc_max * e_val)
+            pass  # soc_min E <= s <= soc_max E are the bounds of s (_hourly_upper_bounds, lb_s)
         else:
             m.soc_max = pyo.Constraint(T, rule=lambda mm, t: tot_s(mm, t) <= data.soc_max * mm.E)
             if data.soc_min > 0:
                 m.soc_min = pyo.Constraint(T, rule=lambda mm, t: tot_s(mm, t) >= data.soc_min * mm.E)
         if m.P.fixed and not grid_ch:
-            p_val = float(m.P.value)
-            for t in T:
-                m.c[t].setub(p_val)
-                m.d[t].setub(p_val)
+            pass  # c <= P and d <= P are the bounds of c and d (_hourly_upper_bounds)
         else:
             m.charge_max = pyo.Constraint(T, rule=lambda mm, t: charge(mm, t) <= mm.P)
             m.discharge_max = pyo.Constraint(T, rule=lambda mm, t: dis(mm, t) <= mm.P)

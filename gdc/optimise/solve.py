@@ -227,6 +227,12 @@ def solve(lp: CompiledLP, options: dict[str, Any] | None = None, threads: int | 
     """
     opts = {**default_options(len(lp.c)), **(options or {})}
     sol = run_highs(make_highs(lp, opts, threads))
+    if sol.status == "Unknown" and opts.get("solver") == "ipm" and ipm_solver() == "hipo":
+        # HiPO can stall on badly scaled LPs (an elastic LP's large penalties): IPX then
+        again = run_highs(make_highs(lp, {**opts, "solver": "ipx"}, threads))
+        again.seconds += sol.seconds
+        again.info["hipo_claimed"] = sol.status
+        sol = again
     if confirm_infeasible and sol.status in NOT_SOLVABLE and opts.get("solver") in ("ipm", "ipx", "hipo"):
         again = run_highs(make_highs(lp, {**opts, "solver": "simplex"}, threads))
         again.seconds += sol.seconds
