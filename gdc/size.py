@@ -192,7 +192,8 @@ def _finish(site: Site, profiles: Profiles, solved: Solved, costs: Any, mode: st
     res.extra["cost"] = breakdown
     res.extra["optimiser"] = {
         "mode": mode, "objective_cny_per_year": solved.objective, "status": solved.solution.status,
-        "iterations": solved.solution.iterations, **{k: round(v, 4) for k, v in solved.timings.items()},
+        "iterations": solved.solution.iterations, "solver": solved.solution.info.get("solver", ""),
+        **{k: round(v, 4) for k, v in solved.timings.items()},
         "columns": len(solved.compiled.c), "rows": solved.compiled.A.shape[0],
     }
     return res

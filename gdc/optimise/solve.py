@@ -208,8 +208,14 @@ def run_highs(h: Any) -> LPSolution:
         col_dual=np.asarray(sol.col_dual, dtype=float), seconds=seconds,
         iterations=int(info.simplex_iteration_count) + int(info.ipm_iteration_count),
         info={"simplex_iterations": int(info.simplex_iteration_count),
-              "ipm_iterations": int(info.ipm_iteration_count)},
+              "ipm_iterations": int(info.ipm_iteration_count), "solver": _option(h, "solver")},
     )
+
+
+def _option(h: Any, name: str) -> str:
+    """An option's value (highspy returns ``(status, value)`` in some versions, the value in others)."""
+    v = h.getOptionValue(name)
+    return str(v[1] if isinstance(v, tuple) else v)
 
 
 #: Statuses that claim the LP has no solution.

@@ -90,7 +90,8 @@ def cost_lines(result: CheckResult, lang: str) -> list[str]:
                f"({local('presets')}: " + ", ".join(f"{k} {v}" for k, v in cost["presets"].items()) + ")")
     opt = result.extra.get("optimiser")
     if opt:
-        out.append(f"  LP: {opt['columns']:,} columns x {opt['rows']:,} rows, HiGHS {opt['status']}, "
+        solver = f" ({opt['solver']})" if opt.get("solver") else ""
+        out.append(f"  LP: {opt['columns']:,} columns x {opt['rows']:,} rows, HiGHS{solver} {opt['status']}, "
                    f"build {opt['build_s']:.2f} s, translate {opt['translate_s']:.2f} s, solve {opt['solve_s']:.2f} s")
     return out
 

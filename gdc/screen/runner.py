@@ -87,6 +87,7 @@ class LocalBackend:
     """A pool of worker processes on this machine (spawned: a clean interpreter each)."""
 
     name = "local"
+    in_flight = 2  #: chunks in flight per worker process
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
@@ -144,6 +145,9 @@ class DaskBackend:
     """A Dask distributed cluster: a scheduler address, or a LocalCluster started here."""
 
     name = "dask"
+    #: chunks in flight per worker thread: a Dask task's round trip (scheduler, pickling) is
+    #: longer than a local pool's, so more are queued to keep the workers busy
+    in_flight = 4
 
     def __init__(self, scheduler: str | None = None, local_workers: int | None = None) -> None:
         import logging
@@ -312,7 +316,7 @@ def screen(input_path: str | Path, out_dir: str | Path, *, mode: str = "check", 
             last_table = time.perf_counter()
             table_every = table_every_s
             while queue or suspects or in_flight:
-                limit = 2 * backend.refresh()  # about two chunks per worker in flight
+                limit = backend.in_flight * backend.refresh()  # chunks per worker in flight
                 if suspects:
                     if not in_flight:
                         chunk = suspects.pop()
