@@ -202,8 +202,7 @@ def lp_data(site: Site, profiles: Profiles, costs: Costs, rule_set: RuleSet,
     return data
 
 
-def _hourly_upper_bounds(data: LPData, names: list[str], storage: bool, grid_ch: bool,
-                         elastic: bool) -> dict[str, np.ndarray]:
+def _hourly_upper_bounds(data: LPData, names: list[str], storage: bool) -> dict[str, np.ndarray]:
     """Upper bounds [MW, MWh] of the hourly variables: the model's own limits (export and
     import caps, a fixed storage power or energy) and the finite bounds the constraints imply.
 
@@ -221,7 +220,7 @@ def _hourly_upper_bounds(data: LPData, names: list[str], storage: bool, grid_ch:
     p_hi = data.bounds.storage_power[1] if storage else 0.0
     s_hi = data.soc_max * data.bounds.storage_energy[1] if storage else 0.0
     imp = np.inf if data.import_cap is None else data.import_cap
-    ub = {
+    return {
         "u": np.minimum(gmax, load),
         "q": gmax,
         "e": np.minimum(gmax, data.export_cap),
@@ -234,7 +233,6 @@ def _hourly_upper_bounds(data: LPData, names: list[str], storage: bool, grid_ch:
         "sg": np.full(n, s_hi),
         "unserved": load,
     }
-    return ub
 
 
 def build_model(data: LPData, elastic: bool = False, penalty: float = 1e5):
@@ -276,7 +274,7 @@ def _build(pyo: Any, data: LPData, elastic: bool, penalty: float):
     storage = data.has_storage
     grid_ch = storage and data.grid_charging
 
-    ub = _hourly_upper_bounds(data, names, storage, grid_ch, elastic)
+    ub = _hourly_upper_bounds(data, names, storage)
     lb_s = np.zeros(n)
     if storage and not grid_ch and data.bounds.storage_energy[0] == data.bounds.storage_energy[1]:
         lb_s[:] = data.soc_min * data.bounds.storage_energy[0]  # a fixed energy: soc_min as a bound
@@ -371,15 +369,12 @@ def _build(pyo: Any, data: LPData, elastic: bool, penalty: float):
         # With a fixed energy or power (a certificate, `check --dispatch optimal`) and one
         # state of charge per hour, these rows are simple bounds: fewer rows to build and
         # compile, the same LP after HiGHS's presolve.
-        if m.E.fixed and not grid_ch:
-            pass  # soc_min E <= s <= soc_max E are the bounds of s (_hourly_upper_bounds, lb_s)
-        else:
+        # (then soc_min E <= s <= soc_max E are the bounds of s, c, d <= P those of c and d)
+        if grid_ch or not m.E.fixed:
             m.soc_max = pyo.Constraint(T, rule=lambda mm, t: tot_s(mm, t) <= data.soc_max * mm.E)
             if data.soc_min > 0:
                 m.soc_min = pyo.Constraint(T, rule=lambda mm, t: tot_s(mm, t) >= data.soc_min * mm.E)
-        if m.P.fixed and not grid_ch:
-            pass  # c <= P and d <= P are the bounds of c and d (_hourly_upper_bounds)
-        else:
+        if grid_ch or not m.P.fixed:
             m.charge_max = pyo.Constraint(T, rule=lambda mm, t: charge(mm, t) <= mm.P)
             m.discharge_max = pyo.Constraint(T, rule=lambda mm, t: dis(mm, t) <= mm.P)
         if grid_ch and data.import_cap is not None:

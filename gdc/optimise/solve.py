@@ -30,7 +30,8 @@ def ipm_solver() -> str:
 
     HiGHS's HiPO (a sparse direct-factorisation interior point) comes with the
     ``highspy-extras`` package (``highspy[extras]``, a dependency of gdc). On the V3 sizing
-    LP (61,324 columns) it takes 13.7 s where IPX takes 43 s (bench/README.md). Without the
+    LP (61,324 columns) HiPO + crossover took 10.9 s, IPX + crossover 43.3 s in an earlier
+    run (bench/README.md). Without the
     extras HiGHS silently runs the simplex instead of HiPO, so this probes it once on a
     tiny LP and falls back to IPX when HiPO does not run.
     """
