@@ -217,3 +217,34 @@ def test_interior_point_is_hipo_and_all_solvers_agree(tmp_path):
             assert r.solution.info["ipm_iterations"] > 0
     assert objs["hipo"] == pytest.approx(objs["simplex"], rel=1e-8)
     assert objs["ipx"] == pytest.approx(objs["simplex"], rel=1e-8)
+
+
+def test_hipo_unknown_is_retried_with_ipx(tmp_path, monkeypatch):
+    """HiPO ended "Unknown" on a badly scaled elastic LP (penalties of 1e5 CNY/MWh); ``solve``
+    then runs IPX on the same LP instead of giving up (here HiPO's answer is relabelled)."""
+    import gdc.optimise.solve as S
+    from gdc.check import get_rule_set
+    from gdc.economics import get_costs
+    from gdc.optimise.model import build_model, lp_data
+    from gdc.profiles import get_profiles
+
+    if S.ipm_solver() != "hipo":
+        pytest.skip("HiPO not available")
+    site = read_site(two_days(tmp_path))
+    prof = get_profiles(site)
+    rs, _ = get_rule_set(site)
+    lp = S.compile_model(build_model(lp_data(site, prof, get_costs(site, prof), rs)))
+    real, seen = S.run_highs, []
+
+    def relabel(h):
+        sol = real(h)
+        seen.append(S._option(h, "solver"))
+        if seen[-1] == "hipo":
+            sol.status = "Unknown"
+        return sol
+
+    monkeypatch.setattr(S, "run_highs", relabel)
+    sol = S.solve(lp, {"solver": "ipm"})
+    assert seen == ["hipo", "ipx"]
+    assert sol.optimal and sol.info["hipo_claimed"] == "Unknown"
+    assert sol.objective == pytest.approx(S.solve(lp, {"solver": "simplex"}).objective, rel=1e-8)
