@@ -94,9 +94,18 @@ def test_aliases_and_errors():
         synth_load("continuous", -5, 2026)
 
 
-def test_years_beyond_chinesecalendar_use_approximation():
+def test_years_beyond_chinesecalendar_use_holidays():
+    """2030 comes from ``holidays``: Spring Festival on 3 February 2030 (lunar New Year), the
+    Dragon Boat Festival on 5 June and Mid-Autumn on 12 September (lunar 5/5 and 8/15, as in
+    published lunar calendars), National Day 1-3 October; the two-shift load is at most about
+    33 % of peak on a holiday (30 % + 3 % noise) against 85-100 % on working days."""
     days = get_day_types(2030)
-    assert (days["source"] == "approximate").all()
-    assert days.loc[dt.date(2030, 10, 3), "holiday"]
+    assert (days["source"] == "holidays").all()
+    assert get_lunar_new_year(2030) == dt.date(2030, 2, 3)
+    for d in (dt.date(2030, 2, 3), dt.date(2030, 6, 5), dt.date(2030, 9, 12), dt.date(2030, 10, 3)):
+        assert days.loc[d, "holiday"], d
     s = synth_load("two-shift", 50, 2030, seed=0)
     assert s.max() == pytest.approx(50)
+    daily = s.groupby(s.index.date).max()
+    for d in (dt.date(2030, 6, 5), dt.date(2030, 9, 12)):
+        assert daily[d] <= 0.33 * 50 + 1e-9, d

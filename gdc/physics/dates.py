@@ -1,10 +1,20 @@
 """The hourly time index of a year and Chinese public holidays.
 
-Holidays come from ``chinesecalendar`` (offline; it covers the years it ships data for,
-2004-2026 in version 1.11). For other years gdc falls back to an approximation: weekends,
-New Year's Day, the Spring Festival week (from a table of lunar New Year dates), Qingming
-(4-6 April), Labour Day (1-5 May) and National Day (1-7 October); the Dragon Boat and
-Mid-Autumn festivals and the shifted working weekends are then missing.
+Two libraries, both offline, give the days of a year in mainland China:
+
+- ``chinesecalendar`` for the years it ships the State Council's notices for (2004-2026 in
+  version 1.11): public holidays, the days off around them and the shifted working weekends
+  (调休), as announced.
+- ``holidays`` (``holidays.China``) for every other year: the statutory public holidays of the
+  Regulations on National Annual Leisure and Memorial Days (全国年节及纪念日放假办法, 2024
+  revision: New Year's Day, the Spring Festival's eve and first three days, Qingming, Labour Day
+  1-2 May, Dragon Boat, Mid-Autumn, National Day 1-3 October), lunar dates included, with a
+  holiday on a weekend made up on the next working day. Shifted working weekends are known only
+  for years whose notice the package has; for later years (not announced yet) there are none.
+
+``holidays`` lists only the weekdays off; a weekend joined to them (a Saturday between a Friday
+holiday and a Monday made-up day) counts here as holiday, as in ``chinesecalendar``.
+Both are imported lazily, only when load archetypes are synthesised.
 """
 
 from __future__ import annotations
@@ -16,19 +26,8 @@ import pandas as pd
 
 TZ_CHINA = "Asia/Shanghai"
 
-#: Chinese (lunar) New Year's Day, Gregorian date [year -> (month, day)].
-LUNAR_NEW_YEAR = {
-    2004: (1, 22), 2005: (2, 9), 2006: (1, 29), 2007: (2, 18), 2008: (2, 7),
-    2009: (1, 26), 2010: (2, 14), 2011: (2, 3), 2012: (1, 23), 2013: (2, 10),
-    2014: (1, 31), 2015: (2, 19), 2016: (2, 8), 2017: (1, 28), 2018: (2, 16),
-    2019: (2, 5), 2020: (1, 25), 2021: (2, 12), 2022: (2, 1), 2023: (1, 22),
-    2024: (2, 10), 2025: (1, 29), 2026: (2, 17), 2027: (2, 6), 2028: (1, 26),
-    2029: (2, 13), 2030: (2, 3), 2031: (1, 23), 2032: (2, 11), 2033: (1, 31),
-    2034: (2, 19), 2035: (2, 8), 2036: (1, 28), 2037: (2, 15), 2038: (2, 4),
-    2039: (1, 24), 2040: (2, 12), 2041: (2, 1), 2042: (1, 22), 2043: (2, 10),
-    2044: (1, 30), 2045: (2, 17), 2046: (2, 6), 2047: (1, 26), 2048: (2, 14),
-    2049: (2, 2), 2050: (1, 23),
-}
+#: The ``holidays`` name of the Spring Festival days (English, exact: not the made-up days).
+_SPRING_FESTIVAL = "Chinese New Year (Spring Festival)"
 
 
 def get_hourly_index(year: int, tz: str = TZ_CHINA) -> pd.DatetimeIndex:
@@ -52,38 +51,58 @@ def get_hourly_index(year: int, tz: str = TZ_CHINA) -> pd.DatetimeIndex:
     return idx.tz_localize(tz)
 
 
+def _china_holidays(years: range):
+    """``holidays.China`` (public holidays, English names) for ``years``."""
+    import holidays
+
+    return holidays.China(years=years, language="en_US")
+
+
 def get_lunar_new_year(year: int) -> dt.date:
-    """Gregorian date of the Chinese (lunar) New Year's Day.
+    """Gregorian date of the Chinese (lunar) New Year's Day (春节, 正月初一).
 
     Parameters
     ----------
     year : int
-        Gregorian year, 2004-2050.
+        Gregorian year, 1950-2100 (the range of ``holidays.China``).
 
     Returns
     -------
     datetime.date
+
+    Examples
+    --------
+    >>> get_lunar_new_year(2031)
+    datetime.date(2031, 1, 23)
     """
     from gdc.errors import InputError
 
-    if year not in LUNAR_NEW_YEAR:
-        raise InputError(
-            f"no Spring Festival date known for year {year}",
-            field="year",
-            fix=f"use a year between {min(LUNAR_NEW_YEAR)} and {max(LUNAR_NEW_YEAR)}",
-        )
-    month, day = LUNAR_NEW_YEAR[year]
-    return dt.date(year, month, day)
+    year = int(year)
+    days = sorted(_china_holidays(range(year, year + 1)).get_named(_SPRING_FESTIVAL, lookup="exact")) \
+        if 1950 <= year <= 2100 else []
+    if not days:
+        raise InputError(f"no Spring Festival date known for year {year}", field="year",
+                         fix="use a year between 1950 and 2100")
+    return days[0]
 
 
-def _approx_holidays(year: int) -> set[dt.date]:
-    days: set[dt.date] = {dt.date(year, 1, 1)}
-    lny = get_lunar_new_year(year)
-    days |= {lny + dt.timedelta(days=i) for i in range(-1, 7)}
-    days |= {dt.date(year, 4, d) for d in (4, 5, 6)}
-    days |= {dt.date(year, 5, d) for d in range(1, 6)}
-    days |= {dt.date(year, 10, d) for d in range(1, 8)}
-    return days
+def _holidays_day_types(days: np.ndarray, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """Working days and holidays of ``days`` (one year) from ``holidays.China``.
+
+    A holiday is a day off in a run of consecutive days off that holds at least one public
+    holiday or made-up day of ``holidays``; the neighbouring years are read too, so a run across
+    New Year's Day is seen whole.
+    """
+    cn = _china_holidays(range(year - 1, year + 2))
+    span = pd.date_range(f"{year - 1}-12-01", f"{year + 1}-01-31", freq="D").date
+    off = np.array([not cn.is_working_day(d) for d in span])
+    public = np.array([d in cn for d in span])
+    run = np.cumsum(np.r_[True, off[1:] != off[:-1]])  # id of each run of equal ``off``
+    run_public = np.bincount(run, weights=public & off) > 0
+    holiday_span = off & run_public[run]
+    pos = {d: i for i, d in enumerate(span)}
+    rows = np.array([pos[d] for d in days])
+    return ~off[rows], holiday_span[rows]
 
 
 def get_day_types(year: int) -> pd.DataFrame:
@@ -92,7 +111,7 @@ def get_day_types(year: int) -> pd.DataFrame:
     Parameters
     ----------
     year : int
-        Calendar year.
+        Calendar year (``holidays.China`` covers 1950-2100; earlier years have weekends only).
 
     Returns
     -------
@@ -100,7 +119,13 @@ def get_day_types(year: int) -> pd.DataFrame:
         One row per day (index: ``datetime.date``), boolean columns ``workday`` (an
         ordinary or shifted working day), ``holiday`` (a statutory public holiday, incl.
         the days off around it), ``weekend`` and the str column ``source``
-        (``"chinesecalendar"`` or ``"approximate"``).
+        (``"chinesecalendar"`` or ``"holidays"``).
+
+    Examples
+    --------
+    >>> d = get_day_types(2031)
+    >>> bool(d.loc[dt.date(2031, 6, 24), "holiday"])  # Dragon Boat Festival
+    True
     """
     days = pd.date_range(f"{year}-01-01", f"{year}-12-31", freq="D").date
     try:
@@ -111,10 +136,8 @@ def get_day_types(year: int) -> pd.DataFrame:
                             for d, w in zip(days, workday, strict=True)])
         source = "chinesecalendar"
     except (NotImplementedError, ImportError):
-        approx = _approx_holidays(year)
-        holiday = np.array([d in approx for d in days])
-        workday = np.array([(d.weekday() < 5) and (d not in approx) for d in days])
-        source = "approximate"
+        workday, holiday = _holidays_day_types(days, int(year))
+        source = "holidays"
     weekend = np.array([d.weekday() >= 5 for d in days])
     return pd.DataFrame(
         {"workday": workday, "holiday": holiday, "weekend": weekend, "source": source},

@@ -2,8 +2,9 @@
 
 No public hourly industrial load data for Shandong or Ningxia exist; these archetypes
 (confidence L/M, shared/domain/resources.md §5) stand in until a user brings a metered
-8760 h load. All use Chinese public holidays and shifted working days from
-``chinesecalendar`` (offline; see :mod:`gdc.physics.dates`).
+8760 h load. All use Chinese public holidays and shifted working days: from
+``chinesecalendar`` for the years it covers, from ``holidays`` after (offline; see
+:mod:`gdc.physics.dates`).
 
 =================  ==========================================================  ==========
 archetype          shape                                                       load factor
