@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -28,14 +29,21 @@ from pydantic import (
 )
 
 from gdc.errors import InputError
+from gdc.plausible import check_range, ranges
 
 SCHEMA_ID = "gdc-site/1"
+_YEARS = ranges()["evaluation_year"]
+_START_YEARS = ranges()["start_year"]
 
 
 class _Strict(BaseModel):
-    """Base for every schema block: unknown keys are errors, not silently ignored."""
+    """Base for every schema block: unknown keys are errors, not silently ignored.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Numbers are strict: ``true`` is not 1.0 MW and ``"40"`` is not 40 (an integer is a
+    valid float); ``.inf``, ``.nan`` and numbers YAML reads as infinite (``1.0e400``) are errors.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Bounds(_Strict):
@@ -218,7 +226,7 @@ class ExportForbidden(_Strict):
 class Days(_Strict):
     """Representative days: the time series are whole days with a weight each."""
 
-    weights: list[Annotated[float, Field(gt=0)]] | SeriesRef | None = Field(
+    weights: list[float] | SeriesRef | None = Field(
         None, description="days each representative day stands for; default 365 / number of days"
     )
 
@@ -298,8 +306,9 @@ class Site(_Strict):
     name: str
     jurisdiction: str = Field(description="national, shandong, ningxia, hunan, inner-mongolia-draft, or another province")
     rule_set: str | None = Field(None, description="pin a rule-set version, e.g. 'shandong/2025-10'")
-    year: Annotated[int, Field(ge=2025, le=2060)] = Field(description="evaluation year")
-    start_year: Annotated[int, Field(ge=2020, le=2060)] | None = Field(None, description="project start year; default: year")
+    year: Annotated[int, Field(ge=int(_YEARS.min), le=int(_YEARS.max))] = Field(description="evaluation year")
+    start_year: Annotated[int, Field(ge=int(_START_YEARS.min), le=int(_START_YEARS.max))] | None = Field(
+        None, description="project start year; default: year")
     project_type: Literal["grid-connected", "off-grid"] = "grid-connected"
     users: Literal["single", "multiple"] = Field("single", description="one user (650号) or several (688号)")
     description: str | None = None
@@ -416,8 +425,18 @@ def _explain(err: dict[str, Any], file: Path) -> InputError:
     if kind == "missing":
         return InputError("required field is missing", file=file, field=field,
                           fix=f"add '{loc[-1]}' (see the site-file reference in README.md)")
-    msg = err["msg"].removeprefix("Value error, ")
     value = err.get("input")
+    if kind == "finite_number":
+        return InputError(f"not a finite number (got {value!r})", file=file, field=field,
+                          fix="give a finite number in the field's unit (YAML reads .inf, .nan and numbers "
+                              "beyond about 1.8e308 such as 1.0e400 as infinite)")
+    if isinstance(value, bool) and kind in ("float_type", "int_type", "float_parsing", "int_parsing"):
+        return InputError(f"a number is expected, not the yes/no value {str(value).lower()}", file=file,
+                          field=field, fix="give the number in the field's unit (e.g. capacity_mw: 40)")
+    if isinstance(value, str) and kind in ("float_type", "int_type"):
+        return InputError(f"a number is expected, not the text {value!r}", file=file, field=field,
+                          fix="write a plain number in the field's unit (e.g. 40 or 1.5e3), not quoted text")
+    msg = err["msg"].removeprefix("Value error, ")
     shown = f" (got {value!r})" if value is not None and not isinstance(value, dict | list) else ""
     return InputError(f"{msg}{shown}", file=file, field=field or None,
                       fix="correct the value (see the site-file reference in README.md)")
@@ -445,9 +464,73 @@ def parse_site(data: Any, path: Path | str | None = None) -> Site:
         generic = {"float_type", "float_parsing", "model_type", "dict_type", "model_attributes_type"}
         errors.sort(key=lambda e: (e["type"] != "extra_forbidden", e["type"] in generic, -len(e["loc"])))
         raise _explain(errors[0], file) from exc
+    check_plausible(site, file)
     if path is not None:
         site._path = Path(path).resolve()
     return site
+
+
+def _capacity_values(cap: float | Bounds) -> list[tuple[str, float]]:
+    if isinstance(cap, Bounds):
+        return [(".min", cap.min), (".max", cap.max)]
+    return [("", float(cap))]
+
+
+def check_plausible(site: Site, file: Path | str | None = None) -> None:
+    """Refuse values outside the plausible ranges of ``models/plausible-ranges.yaml``.
+
+    Capacities (fixed or the bounds of ``gdc size``), storage, line distances, the connection
+    and listed day weights; the load peak and day weights read from CSV files are checked by
+    :func:`gdc.profiles.get_profiles`.
+
+    Raises
+    ------
+    InputError
+        Naming the field, the range and, for a value about 1000 times too large, the unit slip.
+    """
+    for i, src in enumerate(site.sources):
+        key = ("offshore_wind_capacity_mw" if src.offshore else "wind_capacity_mw") if src.type == "wind" \
+            else "pv_capacity_mw"
+        what = f"{'offshore wind' if src.offshore and src.type == 'wind' else src.type.replace('pv', 'PV')} " \
+               f"capacity of '{src.name}'"
+        for suffix, value in _capacity_values(src.capacity_mw):
+            check_range(key, value, file, f"sources[{i}].capacity_mw{suffix}", what)
+        check_range("distance_km", src.distance_km, file, f"sources[{i}].distance_km", "line distance")
+    if site.storage is not None:
+        for suffix, value in _capacity_values(site.storage.power_mw):
+            check_range("storage_power_mw", value, file, f"storage.power_mw{suffix}", "storage power")
+        for suffix, value in _capacity_values(site.storage.energy_mwh):
+            check_range("storage_energy_mwh", value, file, f"storage.energy_mwh{suffix}", "storage energy")
+    check_range("voltage_kv", site.connection.voltage_kv, file, "connection.voltage_kv", "connection voltage")
+    check_range("connection_capacity_mw", site.connection.capacity_mw, file, "connection.capacity_mw",
+                "connection capacity")
+    if site.days is not None and isinstance(site.days.weights, list):
+        check_day_weights(site.days.weights, file, "days.weights")
+
+
+def check_day_weights(weights: Any, file: Path | str | None, field: str,
+                      lines: list[int] | None = None) -> None:
+    """Each representative day's weight and their sum within the plausible ranges [days].
+
+    Parameters
+    ----------
+    weights : sequence of float
+        Days of the year each representative day stands for.
+    file, field : str
+        Named in the message.
+    lines : list of int, optional
+        The CSV line of each weight (for weights read from a file).
+    """
+    import math
+
+    values = [float(w) for w in weights]
+    for k, w in enumerate(values):
+        where = f"CSV line {lines[k]}" if lines is not None else f"item {k + 1}"
+        if not math.isfinite(w):
+            raise InputError(f"day weight {w} ({where}) is not a finite number", file=file, field=field,
+                             fix="give the days of the year each representative day stands for")
+        check_range("day_weight_days", w, file, field, f"day weight ({where})")
+    check_range("day_weights_sum_days", math.fsum(values), file, field, "sum of the day weights")
 
 
 def read_site(path: str | Path) -> Site:
@@ -471,17 +554,76 @@ def read_site(path: str | Path) -> Site:
     return parse_site(read_yaml(path), path)
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A SafeLoader that refuses a key given twice in one mapping (YAML would keep the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        self.flatten_mapping(node)
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:
+                continue  # the base class reports unhashable keys
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}' (first at line {seen[key]}, again at line {line})",
+                    key_node.start_mark)
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+# YAML 1.1 (PyYAML) reads 1e3 and 1.0e400 as text; YAML 1.2 and every user reads them as numbers
+_UniqueKeyLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
+
+
+def load_yaml_text(text: str) -> Any:
+    """Parse YAML text as gdc reads every YAML file: safe, no duplicate keys, ``1e3`` a number.
+
+    Raises
+    ------
+    yaml.YAMLError
+        On bad YAML or a duplicate key (the caller names the file).
+    """
+    return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+
+
 def read_yaml(path: Path) -> Any:
-    """Parse a YAML file; a missing file or bad YAML is an :class:`InputError` with the line."""
+    """Parse a YAML file; a missing, binary or bad file is an :class:`InputError` with the line.
+
+    A key given twice in one mapping is an error (plain YAML silently keeps the last value).
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise InputError("is a directory, not a file", file=path,
+                         fix="name the YAML file itself (e.g. .../site.yaml)")
     if not path.is_file():
         raise InputError("file not found", file=path, fix="check the path to the site file")
+    raw = path.read_bytes()
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise InputError(f"not UTF-8 text (byte {exc.start} on line {line}): a binary file or another encoding",
+                         file=path, fix="save the file as UTF-8 text (a YAML site file, not a spreadsheet or "
+                                        "a GBK-encoded file)") from exc
+    if "\x00" in text:
+        raise InputError("a binary file, not YAML text", file=path, fix="give the YAML site file")
+    try:
+        return load_yaml_text(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError(f"not valid YAML{where}: {getattr(exc, 'problem', exc)}", file=path,
-                         fix="check indentation and colons near that line") from exc
+        problem = getattr(exc, "problem", None) or exc
+        fix = ("remove one of the two (YAML would silently keep the last)" if "duplicate key" in str(problem)
+               else "check indentation and colons near that line")
+        raise InputError(f"not valid YAML{where}: {problem}", file=path, fix=fix) from exc
 
 
 def with_year(site: Site, year: int) -> Site:

@@ -194,10 +194,12 @@ def convert_cell(raw: str, types_: list[Any]) -> Any:
     """A CSV cell as the value of a field: YAML, except text-only fields keep the text."""
     import yaml
 
+    from gdc.site import load_yaml_text
+
     if all(t in (str, type(None)) for t in types_):
         return None if raw in ("null", "~") and type(None) in types_ else raw
     try:
-        value = yaml.safe_load(raw)
+        value = load_yaml_text(raw)
     except yaml.YAMLError:
         return raw
     if isinstance(value, bool) and raw.strip().lower() not in ("true", "false"):
