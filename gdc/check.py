@@ -12,7 +12,7 @@ from typing import Any
 
 from gdc import __version__
 from gdc.balance import Balance
-from gdc.dispatch import Design, dispatch
+from gdc.dispatch import Design, ExportCapResult, dispatch_within_caps
 from gdc.metrics import Metrics, alternative_ratios, compute_metrics
 from gdc.profiles import Profiles, get_profiles
 from gdc.rules import RuleSet, load_rule_set, normalise_jurisdiction
@@ -103,7 +103,9 @@ def check_site(site: Site, design: Design | None = None, balance: Balance | None
         Capacities to check; default the site's own.
     balance : Balance, optional
         A balance computed elsewhere (e.g. the optimiser's dispatch); default the
-        renewable-first dispatch, or the meters of an operating project.
+        renewable-first dispatch with the year's exports kept within the rule set's annual
+        export caps (:func:`gdc.dispatch.dispatch_within_caps`), or the meters of an
+        operating project (measured: no cap is applied).
     profiles : Profiles, optional
         Already-read profiles (saves reading them again in batches).
     """
@@ -112,6 +114,7 @@ def check_site(site: Site, design: Design | None = None, balance: Balance | None
     spot = spot_market_status(site, rule_set)
     if design is None and site.meters is None:
         design = Design.from_site(site)
+    caps: ExportCapResult | None = None
     if balance is None:
         if site.meters is not None:
             from gdc.meters import balance_from_meters
@@ -120,17 +123,39 @@ def check_site(site: Site, design: Design | None = None, balance: Balance | None
             design = design or Design(capacities_mw={s.name: float(s.capacity_mw) if s.is_fixed() else 0.0
                                                      for s in site.sources})
         else:
-            balance = dispatch(site, profiles, design, spot)
+            balance, caps = dispatch_within_caps(site, profiles, design, spot, rule_set)
     if spot is None:
         notes.append("spot-market status not stated (connection.spot_market) and no default in the rule set")
     metrics = compute_metrics(balance)
     verdicts = evaluate(rule_set, site, metrics)
-    if balance.source == "dispatch" and any(
-            v.status == "fail" and v.rule.metric in ("export_share", "export_share_of_supply") for v in verdicts):
-        notes.append("the renewable-first dispatch exports every surplus it can; curtailing instead may keep the "
-                     "export cap: run with --dispatch optimal")
+    extra: dict[str, Any] = {}
+    if caps is not None:
+        extra["export_cap"] = caps.as_dict()
+        notes += export_cap_notes(caps, verdicts)
     return CheckResult(site=site, rule_set=rule_set, design=design, profiles=profiles, balance=balance,
-                       metrics=metrics, verdicts=verdicts, spot_market=spot, notes=notes)
+                       metrics=metrics, verdicts=verdicts, spot_market=spot, notes=notes, extra=extra)
+
+
+def export_cap_notes(caps: ExportCapResult, verdicts: list[Verdict]) -> list[str]:
+    """Report notes on how the renewable-first dispatch kept the annual export caps."""
+    notes = []
+    cap = caps.binding
+    if cap is not None:
+        if caps.curtailed_mwh > 0:
+            notes.append(
+                f"the renewable-first dispatch keeps the annual export cap ({cap.rule.id}: {cap.formula}): "
+                f"exports fill the best-paid hours first (equal prices: earlier hours first) and "
+                f"{caps.curtailed_mwh:,.1f} MWh of surplus beyond the cap is curtailed")
+            lower = [v.rule.id for v in verdicts if v.status == "fail" and v.rule.metric == "utilisation"]
+            if lower:
+                notes.append(f"{', '.join(lower)} fails with the surplus curtailed to keep the export cap: "
+                             "--dispatch optimal looks for a storage schedule that keeps both")
+        else:
+            notes.append(f"the renewable-first dispatch keeps the annual export cap ({cap.rule.id}: {cap.formula}): "
+                         f"its {caps.exports_before_mwh:,.1f} MWh of exports are within it, nothing is curtailed "
+                         "for it")
+    notes += [f"export rule not applied by the dispatch: {s}" for s in caps.skipped]
+    return notes
 
 
 def check_file(path: str | Path) -> CheckResult:

@@ -29,7 +29,6 @@ from gdc.optimise.model import CapacityBounds, lp_data
 from gdc.profiles import Profiles, get_profiles
 from gdc.site import Site
 from gdc.size import _finish, _storage_template, size_site, solve_data
-from gdc.verdicts import spot_market_status
 
 #: HiGHS options for the certificate: the interior point without crossover, optimality to
 #: 1e-5. Feasibility is what certifies (the verdicts check it on the full-year balance, to
@@ -50,44 +49,21 @@ def _fixed(design) -> CapacityBounds:
     )
 
 
-def _export_budget(full, metrics) -> float | None:
-    """The largest annual export [MWh] the annual rules allow, given A, S and L (None: no limit).
-
-    Only rules whose other terms are known before exports are decided (A, S, L: the
-    renewable-first dispatch decides self-use before exports) give a budget.
-    """
-    known = {"A": metrics.A, "S": metrics.S, "L": metrics.L, "A_wind": metrics.A_wind, "A_pv": metrics.A_pv}
-    budget = None
-    for rc in full.rules:
-        e = rc.terms.get("E", 0.0)
-        others = {k: v for k, v in rc.terms.items() if k != "E"}
-        if e == 0.0 or not set(others) <= set(known):
-            continue
-        rest = sum(v * known[k] for k, v in others.items())
-        if (rc.op == "<=" and e > 0) or (rc.op == ">=" and e < 0):
-            limit = -rest / e
-            budget = limit if budget is None else min(budget, limit)
-    return None if budget is None else max(0.0, budget * (1 - 1e-9))
-
-
-def certify_constructive(site: Site, profiles: Profiles, design, full, costs, spot) -> CheckResult | None:
-    """A full-year certificate without an LP: the renewable-first dispatch with the exports kept
-    within the rules' annual export budget. Returns the check when every hard rule passes."""
-    from gdc.dispatch import dispatch
+def certify_constructive(site: Site, profiles: Profiles, design, full, costs) -> CheckResult | None:
+    """A full-year certificate without an LP: the plain check of the design, whose renewable-first
+    dispatch keeps the exports within the rule set's annual export caps
+    (:func:`gdc.dispatch.dispatch_within_caps`). Returns the check when every hard rule passes."""
     from gdc.economics import cost_breakdown
-    from gdc.metrics import compute_metrics
 
-    plain = dispatch(site, profiles, design, spot)
-    budget = _export_budget(full, compute_metrics(plain))
-    balance = dispatch(site, profiles, design, spot, export_budget_mwh=budget, export_price=costs.export_price)
-    chk = check_site(site, design=design, balance=balance, profiles=profiles)
+    chk = check_site(site, design=design, profiles=profiles)
     constrained = {rc.rule.id for rc in full.rules}
     hard_fail = any(v.status == "fail" for v in chk.verdicts if v.rule.kind in ("hard", "param"))
     if hard_fail or chk.metrics.unserved > 1e-6 or not constrained:
         return None
-    chk.extra["cost"] = cost_breakdown(costs, design, balance, site)
+    chk.extra["cost"] = cost_breakdown(costs, design, chk.balance, site)
     chk.extra["optimiser"] = {"mode": "size (typical days, certified on the full year by a constructive dispatch)",
-                              "status": "certified", "export_budget_mwh": budget}
+                              "status": "certified",
+                              "export_budget_mwh": chk.extra.get("export_cap", {}).get("budget_mwh")}
     return chk
 
 
@@ -147,7 +123,6 @@ def size_site_typical(site: Site, n_days: int = 16, profiles: Profiles | None = 
     costs = get_costs(site, profiles)
     tmpl = _storage_template(site)
     full = lp_data(site, profiles, costs, rule_set)
-    spot = spot_market_status(site, rule_set)
     tighten: dict[str, float] = {}
     extra: tuple[int, ...] = ()
     history = []
@@ -160,7 +135,7 @@ def size_site_typical(site: Site, n_days: int = 16, profiles: Profiles | None = 
             break  # typical days cannot comply: the exact model explains why
         # certify on the full year, first without an LP: a renewable-first dispatch that keeps
         # the exports within the annual budget. If every rule holds the design complies.
-        quick = (certify_constructive(site, profiles, agg.design, full, costs, spot)
+        quick = (certify_constructive(site, profiles, agg.design, full, costs)
                  if certificate == "dispatch" else None)
         if quick is not None:
             history.append({"round": round_no, "days": len(td.days), "tighten_pp": dict(tighten),

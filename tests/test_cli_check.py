@@ -30,7 +30,8 @@ def test_pass_exit_0_and_report_parts(make_site):
 
 
 def test_fail_exit_1(make_site):
-    site = base_site(overrides={"export_share": {"threshold": 10}})
+    # S/A = 87.5 % < 95 % (an export-share override would be kept by curtailing: no fail)
+    site = base_site(overrides={"self_use_share": {"threshold": 95}})
     res = run("check", str(make_site(site)))
     assert res.exit_code == 1
     assert "FAIL" in res.output

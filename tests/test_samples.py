@@ -28,15 +28,19 @@ def test_energy_balance_identity(name):
 
 
 def test_park_typical_day_against_independent_sums():
-    """No storage, 80 MW connection never binding: S = sum min(avail, load), E = sum max(avail - load, 0)."""
+    """No storage, 80 MW connection never binding: S = sum min(avail, load). The surplus
+    sum max(avail - load, 0) is 35.9 % of A, so the dispatch exports 20 % of A (the cap) and
+    curtails the rest: C = 365 x (surplus - 0.2 A) (one day, weight 365)."""
     df = pd.read_csv(SAMPLES / "park-2026-typical-day" / "typical_day.csv", comment="#")
     avail = 40 * df["wind_pu"] + 64 * df["pv_pu"]
     S = np.minimum(avail, df["load_mw"]).sum()
-    E = np.maximum(avail - df["load_mw"], 0).sum()
+    surplus = np.maximum(avail - df["load_mw"], 0).sum()
     m = check_file(SAMPLES / "park-2026-typical-day" / "site.yaml").metrics
     assert m.self_use_share == pytest.approx(100 * S / avail.sum(), rel=1e-9)
     assert m.load_share == pytest.approx(100 * S / df["load_mw"].sum(), rel=1e-9)
-    assert m.export_share == pytest.approx(100 * E / avail.sum(), rel=1e-9)
+    assert 100 * surplus / avail.sum() == pytest.approx(35.9, abs=0.05)
+    assert m.export_share == pytest.approx(20.0, rel=1e-9)
+    assert m.C == pytest.approx(365 * (surplus - 0.2 * avail.sum()), rel=1e-9)
     # and the published case data: wind 40 MW, PV 64 MW, load 6 MW x pu + 20.75 MW
     assert df["load_mw"].min() > 20.75
 
@@ -62,7 +66,7 @@ def test_v3_case_load_in_kw_is_converted():
     ("ningxia-datacentre-110kv", None, "fail", {"line_distance": "fail"}),
     ("ningxia-ramp", None, "pass", {"load_share": "pass"}),
     ("ningxia-ramp", 2029, "fail", {"load_share": "fail"}),
-    ("park-2026-day-types", None, "fail", {"export_share": "fail"}),
+    ("park-2026-day-types", None, "pass", {"export_share": "pass"}),  # curtailed to the 20 % cap
 ])
 def test_sample_site_verdicts(name, year, status, rules):
     from gdc.check import check_site

@@ -239,9 +239,21 @@ _PHRASES_ZH: list[tuple[str, str]] = [
     (r"state connection\.(\w+)", r"请说明 connection.\1"),
     (r"no provincial rule set for '(.+)' \(none found, rules\.md §7\): the national rules apply",
      r"未找到“\1”的省级规则（rules.md §7），适用国家规则"),
-    (r"the renewable-first dispatch exports every surplus it can; curtailing instead may keep the export cap: "
-     r"run with --dispatch optimal",
-     "新能源优先调度会尽量上网全部余电；改为弃电可能满足上网比例上限：请使用 --dispatch optimal"),
+    (r"the renewable-first dispatch keeps the annual export cap \((\w+): (.+)\): exports fill the best-paid hours "
+     r"first \(equal prices: earlier hours first\) and ([\d,.]+) MWh of surplus beyond the cap is curtailed",
+     r"新能源优先调度遵守年度上网电量上限（\1：\2）：上网电量优先安排在上网电价最高的时段（电价相同时先早后晚），"
+     r"超出上限的余电 \3 MWh 弃电"),
+    (r"the renewable-first dispatch keeps the annual export cap \((\w+): (.+)\): its ([\d,.]+) MWh of exports are "
+     r"within it, nothing is curtailed for it",
+     r"新能源优先调度遵守年度上网电量上限（\1：\2）：上网电量 \3 MWh 未超上限，无需为此弃电"),
+    (r"(.+) fails with the surplus curtailed to keep the export cap: --dispatch optimal looks for a storage "
+     r"schedule that keeps both",
+     r"为满足上网电量上限而弃电后 \1 不满足：--dispatch optimal 会寻找同时满足两者的储能调度"),
+    (r"export rule not applied by the dispatch: (\w+): kind review \(exceeding it asks for a special "
+     r"assessment\), not a cap",
+     r"调度未执行的上网规则：\1（review 类：超出需专项评估，不作为上限）"),
+    (r"export rule not applied by the dispatch: (\w+): applies only if (.+), which the site does not state",
+     r"调度未执行的上网规则：\1（仅在 \2 时适用，本项目未说明）"),
     (r"spot-market status not stated \(connection\.spot_market\) and no default in the rule set",
      "未说明现货市场状态（connection.spot_market），规则集亦无默认值"),
 ]
