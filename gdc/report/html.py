@@ -1,4 +1,4 @@
-"""The HTML report of a check: one self-contained file (inline CSS, plots as PNG data URIs).
+"""The HTML report of a check: one self-contained file (inline CSS, plots as inline SVG).
 
 :func:`write_html_report` writes it; :func:`render_html` returns the text. The content
 mirrors the terminal report (:mod:`gdc.report.terminal`): header, verdict table with
@@ -9,14 +9,14 @@ state of charge, a dispatch week per season, year-dependent thresholds by year, 
 cost breakdown when ``result.extra["cost"]`` is present.
 
 The page helpers (:func:`page`, :func:`html_table`, :func:`status_badge`, :func:`figure_html`)
-are generic so a batch summary can reuse them. Nothing is loaded from the network.
+are generic so a batch summary can reuse them. Nothing is loaded from the network. The plots'
+labels are SVG text, drawn by the reader's browser with its own fonts (Chinese included).
 """
 
 from __future__ import annotations
 
 import datetime
 import html
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -61,7 +61,7 @@ dl.summary dt { color: var(--muted); }
 dl.summary dd { margin: 0; }
 figure { margin: 10px 0 18px; break-inside: avoid; page-break-inside: avoid; }
 section.plot { break-inside: avoid; page-break-inside: avoid; }
-figure img { max-width: 100%; height: auto; display: block; border: 1px solid var(--line); }
+figure img, figure svg { max-width: 100%; height: auto; display: block; border: 1px solid var(--line); }
 figcaption { font-size: 13px; color: var(--muted); margin-top: 4px; }
 ul.checklist { list-style: none; padding-left: 4px; }
 ul.checklist li::before { content: "\\2610\\00a0\\00a0"; font-size: 16px; }
@@ -107,12 +107,11 @@ def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: s
 
 
 def figure_html(fig, alt: str, caption: str = "") -> str:
-    """A matplotlib figure as an inline PNG ``<figure>``."""
-    from gdc.report.plots import data_uri
+    """A matplotlib figure as an inline SVG ``<figure>`` (``alt``: its accessible name)."""
+    from gdc.report.plots import svg_text
 
-    uri = data_uri(fig)
     cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-    return f'<figure><img src="{uri}" alt="{esc(alt)}">{cap}</figure>'
+    return f"<figure>{svg_text(fig, alt)}{cap}</figure>"
 
 
 def plot_section(title: str, fig, caption: str = "") -> str:
@@ -291,15 +290,10 @@ def _plots(result: Any, lang: str, plot_lang: str) -> str:
 def render_html(result: Any, lang: str = "en") -> str:
     """The whole HTML report of a check result (a :class:`~gdc.check.CheckResult`)."""
     from gdc import __version__
-    from gdc.report.plots import label_language
 
-    plot_lang = label_language(lang)
+    plot_lang = lang  # SVG text: the reader's browser draws Chinese labels with its own fonts
     notes = [phrase(n, lang) for n in result.notes] + [f"* {v.rule.id}: {v.rule.overridden}" for v in result.verdicts
                                   if v.rule.overridden]
-    if plot_lang != lang:
-        msg = word("plots_in_english", lang)
-        warnings.warn(word("plots_in_english", "en"), stacklevel=2)
-        notes.append(msg)
     status = result.status
     title = f"{word('report_title', lang)}: {result.site.name}"
     parts = [
@@ -333,8 +327,8 @@ def write_html_report(result: Any, path: str | Path, lang: str = "en") -> Path:
     path : str or Path
         The ``.html`` file to write (its folder must exist).
     lang : {'en', 'zh'}
-        Language of the whole report; plot labels fall back to English (with a note and a
-        warning) when no CJK font is available.
+        Language of the whole report, plot labels included (SVG text: no CJK font is needed
+        where the report is written).
 
     Returns
     -------

@@ -1,27 +1,33 @@
-"""Plots of the HTML report: matplotlib figures rendered to PNG data URIs.
+"""Plots of the HTML report: matplotlib figures written as inline SVG with text kept as text.
 
 Every figure is built on a bare :class:`matplotlib.figure.Figure` (no pyplot, no global
-backend switch: Agg renders it) inside :func:`style`, and :func:`data_uri` turns it into a
-``data:image/png;base64,...`` string for an ``<img>``, so a report opens with no network.
+backend switch) inside :func:`style`, and :func:`svg_text` turns it into an ``<svg>`` element
+for the page, so a report opens with no network and its labels stay text: searchable,
+selectable and drawn by the reader's browser with the reader's fonts.
 
 The generic helpers take plain arrays so a batch summary (``gdc screen``) can reuse them:
 :func:`bar_chart` (stacked or grouped bars, vertical or horizontal), :func:`heatmap_axes`,
-:func:`data_uri`, :func:`label_language`. The report's figures (:func:`energy_flows`,
+:func:`svg_text`, :func:`png_bytes`. The report's figures (:func:`energy_flows`,
 :func:`balance_bars`, :func:`heatmaps`, :func:`dispatch_weeks`, :func:`threshold_path`,
 :func:`cost_breakdown`) take a :class:`~gdc.balance.Balance` and :class:`~gdc.profiles.Profiles`.
 
-Fonts: Chinese labels need a CJK font. :func:`cjk_font` looks for one (Noto Sans CJK,
-Source Han, WenQuanYi, SimHei, Microsoft YaHei, PingFang, ...; on Debian: ``apt-get install
-fonts-noto-cjk``). Without one, :func:`label_language` returns ``"en"`` for a Chinese report:
-its plots get English labels (and the report says so) rather than boxes for missing glyphs.
-Set ``GDC_PLOT_NO_CJK=1`` to force that fallback.
+Fonts: the SVG names the font stack :data:`SVG_FONT_FAMILY` (DejaVu Sans / Verdana for Latin,
+then the common CJK fonts of Windows, macOS and Linux), so Chinese labels need a CJK font only
+where the report is read, not where it is written. Matplotlib lays the figure out with the
+fonts it has: :func:`cjk_font` looks for a CJK one (Noto Sans CJK, Source Han, WenQuanYi,
+SimHei, Microsoft YaHei, PingFang, ...; on Debian ``apt-get install fonts-noto-cjk``) so that
+Chinese text is measured right; without one, Chinese labels are measured narrower than the
+browser draws them (the legends leave room for that) and nothing is printed about it.
+``GDC_PLOT_NO_CJK=1`` lays out as if no CJK font were installed. Heat maps (images) are the
+only raster parts of a figure.
 """
 
 from __future__ import annotations
 
-import base64
 import io
 import os
+import re
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -62,6 +68,13 @@ CJK_FAMILIES = (
 _CJK_FILE_HINTS = ("notosanscjk", "notoserifcjk", "sourcehan", "wqy", "droidsansfallback", "simhei",
                    "msyh", "pingfang", "uming", "ukai", "notosanssc")
 NO_CJK_ENV = "GDC_PLOT_NO_CJK"
+#: CSS font stack of the text in the SVG figures: Latin from DejaVu Sans (the font matplotlib
+#: measures with) or Verdana (about the same widths), Chinese from the first CJK font the
+#: reader's system has.
+SVG_FONT_FAMILY = ("'DejaVu Sans', Verdana, 'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', "
+                   "'Microsoft YaHei', 'PingFang SC', 'Hiragino Sans GB', 'WenQuanYi Micro Hei', "
+                   "'WenQuanYi Zen Hei', SimHei, 'Droid Sans Fallback', sans-serif")
+_MISSING_GLYPH = r"Glyph .* missing from font"
 
 
 def _has_glyph(family: str, char: str = "电") -> bool:
@@ -107,29 +120,30 @@ def cjk_font() -> str | None:
     return _find_cjk_font()
 
 
-def label_language(lang: str) -> str:
-    """The language of plot labels for a report in ``lang``: ``zh`` only with a CJK font."""
-    return "zh" if lang == "zh" and cjk_font() is not None else "en"
-
-
 @contextmanager
 def style(lang: str = "en") -> Iterator[None]:
-    """Matplotlib settings of every report figure (print-size fonts, CJK font for ``zh``)."""
+    """Matplotlib settings of every report figure: print-size fonts, text kept as text in SVG.
+
+    Latin text is measured with DejaVu Sans (shipped with matplotlib), Chinese with the CJK font
+    :func:`cjk_font` finds, if any. ``lang`` does not change the settings (a figure in English may
+    still hold a Chinese site or cost item name). Matplotlib's warnings about glyphs missing from
+    its fonts are silenced: the browser draws those glyphs, not matplotlib.
+    """
     import matplotlib
 
     families = ["DejaVu Sans"]
-    if lang == "zh":
-        fam = cjk_font()
-        if fam:
-            families.append(fam)  # per-glyph fallback: Latin from DejaVu, Chinese from the CJK font
+    fam = cjk_font()
+    if fam:
+        families.append(fam)  # per-glyph fallback: Latin from DejaVu, Chinese from the CJK font
     rc = {
         "font.family": families, "font.size": BASE_FONT,
         "axes.titlesize": BASE_FONT + 1, "axes.labelsize": BASE_FONT, "legend.fontsize": BASE_FONT - 1,
         "xtick.labelsize": BASE_FONT - 1, "ytick.labelsize": BASE_FONT - 1, "axes.spines.top": False,
         "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3, "axes.unicode_minus": True,
-        "figure.dpi": 100, "savefig.dpi": DPI, "svg.fonttype": "path",
+        "figure.dpi": 100, "savefig.dpi": DPI, "svg.fonttype": "none", "svg.image_inline": True,
     }
-    with matplotlib.rc_context(rc):
+    with matplotlib.rc_context(rc), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_MISSING_GLYPH, category=UserWarning)
         yield
 
 
@@ -141,15 +155,44 @@ def new_figure(height: float, width: float = WIDTH, **kwargs: Any):
 
 
 def png_bytes(fig) -> bytes:
-    """The figure as PNG."""
+    """The figure as PNG (Chinese glyphs only where matplotlib has a CJK font)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
+    with style():
+        fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
     return buf.getvalue()
 
 
-def data_uri(fig) -> str:
-    """The figure as a ``data:image/png;base64,...`` URI."""
-    return "data:image/png;base64," + base64.b64encode(png_bytes(fig)).decode("ascii")
+_SVG_START = re.compile(r"\A.*?(?=<svg\b)", re.S)
+_SVG_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
+_SVG_FONT = re.compile(r"font-family: [^;\"]*")
+
+
+def svg_text(fig, label: str = "") -> str:
+    """The figure as an ``<svg>`` element to put inline in HTML, text kept as ``<text>``.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    label : str
+        Accessible name of the image (``aria-label``).
+
+    Returns
+    -------
+    str
+        The SVG without XML declaration, doctype and metadata; every text's font family is
+        :data:`SVG_FONT_FAMILY`; clip-path and image ids are unique to this figure (matplotlib
+        salts them with a random UUID), so several figures can share a page. Heat-map images are
+        embedded as PNG at :data:`DPI`.
+    """
+    from html import escape
+
+    buf = io.StringIO()
+    with style():
+        fig.savefig(buf, format="svg", dpi=DPI, facecolor="white", metadata={"Date": None})
+    text = _SVG_METADATA.sub("", _SVG_START.sub("", buf.getvalue(), count=1), count=1)
+    text = _SVG_FONT.sub("font-family: " + SVG_FONT_FAMILY.replace('"', "'"), text)
+    attrs = '<svg role="img"' + (f' aria-label="{escape(label, quote=True)}"' if label else "")
+    return text.replace("<svg", attrs, 1).strip()
 
 
 def _energy_unit(max_mwh: float, lang: str) -> tuple[float, str]:
@@ -230,7 +273,8 @@ def heatmap_axes(ax, matrix: np.ndarray, *, title: str, cbar_label: str, cmap: s
     rows, cols = matrix.shape
     im = ax.imshow(matrix, aspect="auto", origin="lower", cmap=cmap, interpolation="nearest",
                    extent=(-0.5, cols - 0.5, -0.5, rows - 0.5), vmin=0.0,
-                   vmax=vmax if vmax is not None else max(float(np.nanmax(matrix, initial=0.0)), 1e-9))
+                   vmax=vmax if vmax is not None else max(float(np.nanmax(matrix, initial=0.0)), 1e-9),
+                   rasterized=True)
     ax.set_title(title)
     ax.set_yticks([0, 6, 12, 18, 23])
     ax.set_ylabel(ylabel)
@@ -239,6 +283,7 @@ def heatmap_axes(ax, matrix: np.ndarray, *, title: str, cbar_label: str, cmap: s
     if xticks is not None:
         ax.set_xticks(list(xticks[0]), list(xticks[1]))
     cb = fig.colorbar(im, ax=ax, pad=0.01, aspect=12)
+    cb.solids.set_rasterized(True)  # 256 colour cells: one small image instead of 256 paths
     cb.set_label(cbar_label)
 
 
