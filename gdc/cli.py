@@ -7,11 +7,13 @@ Heavy libraries (pvlib, Pyomo, Dask) are imported inside the commands that use t
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import sys
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,111 @@ def _debug_enabled() -> bool:
     return _STATE["debug"] or os.environ.get("GDC_DEBUG") == "1"
 
 
+def _show_note(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+               file: Any = None, line: str | None = None) -> None:
+    """Show one of gdc's own warnings as a one-line note (no file name, no 'UserWarning')."""
+    click.echo(f"note: {message}", err=True)
+
+
+def configure_warnings(debug: bool | None = None) -> None:
+    """No Python warning reaches the terminal in normal use; under ``--debug`` all are shown.
+
+    Normal use: warnings of libraries (RuntimeWarning, FutureWarning, DeprecationWarning,
+    ...) are ignored; gdc's own (a UserWarning raised in ``gdc.*``, e.g. "plots in
+    English") are shown as one ``note:`` line. ``--debug`` (or ``GDC_DEBUG=1``): Python's
+    usual display, every warning once per place.
+    """
+    debug = _debug_enabled() if debug is None else debug
+    warnings.resetwarnings()
+    if debug:
+        warnings.simplefilter("default")
+        warnings.showwarning = _ORIGINAL_SHOWWARNING
+    else:
+        warnings.simplefilter("ignore")
+        warnings.filterwarnings("default", category=UserWarning, module=r"gdc(\.|$)")
+        warnings.showwarning = _show_note
+
+
+_ORIGINAL_SHOWWARNING = warnings.showwarning
+
+
+# ----------------------------------------------------------------------------- output paths
+
+
+def output_path(value: str | Path | None, option: str, *, folder: bool = False) -> Path | None:
+    """Check an output path before any work is done; ``None`` for no output or ``-`` (stdout).
+
+    A path into a missing folder is fine (the folder is created when the file is written,
+    as for every output option). A path that is an existing folder (for a file), an existing
+    file (for a folder), under a file, or not writable is bad input.
+
+    Parameters
+    ----------
+    value : str or Path or None
+        The option's value.
+    option : str
+        The option's name (``--json``), for the message.
+    folder : bool
+        The option names a folder (``gdc screen -o``), not a file.
+
+    Raises
+    ------
+    InputError
+        Naming the option and the fix.
+    """
+    if value is None or str(value) == "-":
+        return None
+    path = Path(value)
+    if str(value).strip() == "":
+        raise InputError("an empty path", field=option, fix=f"give a file name after {option}")
+    if folder:
+        if path.exists() and not path.is_dir():
+            raise InputError("this is a file, not a folder", file=path, field=option,
+                             fix=f"give a folder name after {option} (it is created when missing)")
+    elif path.is_dir():
+        raise InputError("this is a folder, not a file", file=path, field=option,
+                         fix=f"give a file name, e.g. {option} {path / _example_name(option)}")
+    parent = path if folder and path.is_dir() else path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InputError(f"'{parent}' is a file, so no folder can be made there", file=path, field=option,
+                         fix="write into a folder, or choose another path")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(f"the folder '{parent}' is not writable", file=path, field=option,
+                         fix="choose a folder you may write to")
+    if not folder and path.exists() and not os.access(path, os.W_OK):
+        raise InputError("the file is not writable", file=path, field=option,
+                         fix="choose another file name, or make the file writable")
+    return path
+
+
+def _example_name(option: str) -> str:
+    return {"--json": "result.json", "--hourly": "hourly.csv", "--report": "report.html", "--xlsx": "result.xlsx",
+            "--write-site": "site.yaml", "--profiles": "profiles.csv"}.get(option, "a-file-name")
+
+
+@contextlib.contextmanager
+def writing(path: str | Path, option: str) -> Iterator[Path]:
+    """Create the file's folder, and turn an operating-system error on writing into bad input.
+
+    Yields
+    ------
+    Path
+        The path, its folder now existing.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        yield path
+    except OSError as exc:
+        name = getattr(exc, "filename", None)
+        if name is not None and Path(name).resolve() not in (path.resolve(), path.resolve().parent):
+            raise
+        raise InputError(f"cannot write: {exc.strerror or exc}", file=path, field=option,
+                         fix="choose another path (an existing folder you may write to)") from exc
+
+
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn user errors into one message and exit code 2; bugs into exit code 3."""
 
@@ -52,6 +159,10 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_FAIL)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # the reader went away (gdc ... | head): not an error of gdc's
+            with contextlib.suppress(OSError):
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - no flush error at exit
+            sys.exit(EXIT_OK)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             if _debug_enabled():
                 raise
@@ -73,6 +184,7 @@ class GdcGroup(click.Group):
 def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if value:
         _STATE["debug"] = True
+        configure_warnings(True)
 
 
 #: ``--debug`` accepted after the command name too (``gdc check site.yaml --debug``).
@@ -91,15 +203,18 @@ def main(ctx: click.Context, debug: bool) -> None:
     Exit codes: 0 nothing fails, 1 a rule fails, 2 bad input, 3 internal error.
     """
     _STATE["debug"] = debug
+    configure_warnings()
     ctx.obj = {"debug": debug}
 
 
-def write_json(data: dict[str, Any], target: str) -> None:
+def write_json(data: dict[str, Any], target: str, option: str = "--json") -> None:
+    """Write JSON to a file (its folder created), or to stdout for ``-``."""
     text = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default)
     if target == "-":
         click.echo(text)
     else:
-        Path(target).write_text(text + "\n", encoding="utf-8")
+        with writing(target, option) as path:
+            path.write_text(text + "\n", encoding="utf-8")
 
 
 def _json_default(obj: Any) -> Any:
@@ -115,10 +230,14 @@ def _json_default(obj: Any) -> Any:
 
 
 def write_hourly(result: Any, path: str, lang: str) -> None:
+    """Write the hourly balance as CSV (text cells guarded against formula injection)."""
+    from gdc.report.cells import csv_safe_frame
+
     df = result.balance.hourly_table(index=result.profiles.index, lang=lang)
     if df.index.name is None and result.profiles.index is not None:
         df.index.name = "时间" if lang == "zh" else "timestamp"
-    df.round(6).to_csv(path, encoding="utf-8-sig", index=result.profiles.index is not None)
+    with writing(path, "--hourly") as target:
+        csv_safe_frame(df.round(6)).to_csv(target, encoding="utf-8-sig", index=result.profiles.index is not None)
 
 
 def emit_check(result: Any, *, json_out: str | None, hourly: str | None, lang: str, definitions: str,
@@ -137,11 +256,29 @@ def emit_check(result: Any, *, json_out: str | None, hourly: str | None, lang: s
             click.echo(f"hourly balance written to {hourly}")
 
 
+#: ``--json`` alone prints JSON to stdout (and nothing else); ``--json FILE`` writes a file.
+JSON_OPTION = click.option(
+    "--json", "json_out", metavar="[FILE]", is_flag=False, flag_value="-", default=None,
+    help="The result as JSON: alone, on stdout (instead of the report); with FILE, written to FILE. "
+         "Put it after the other arguments, or write --json=FILE.")
+
+#: Output options of check and size: (parameter, option name).
+OUTPUT_OPTIONS = (("json_out", "--json"), ("hourly", "--hourly"), ("write_site", "--write-site"),
+                  ("report", "--report"), ("xlsx_out", "--xlsx"))
+
+
+def check_outputs(**values: str | None) -> None:
+    """Check every output path of a command before the work starts (see :func:`output_path`)."""
+    names = dict(OUTPUT_OPTIONS)
+    for key, value in values.items():
+        output_path(value, names.get(key, key))
+
+
 def common_outputs(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The options check and size share."""
     for deco in reversed([
         click.argument("site_file", type=click.Path(dir_okay=False, path_type=Path)),
-        click.option("--json", "json_out", metavar="PATH", help="Write the result as JSON ('-' for stdout only)."),
+        JSON_OPTION,
         click.option("--hourly", metavar="CSV", help="Write the hourly balance, one row per hour."),
         LANG,
         DEBUG,
@@ -156,6 +293,37 @@ def common_outputs(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
+def check_year(value: int, field: str, option: str) -> int:
+    """Refuse a year outside the site schema's bounds for ``field`` (as ``gdc check`` does).
+
+    The bounds are the site schema's (:class:`gdc.site.Site`), so ``gdc rules --year`` and
+    ``gdc check --year`` accept the same years with the same message.
+
+    Raises
+    ------
+    InputError
+        Naming the option, with the accepted range.
+    """
+    from typing import Annotated
+
+    from pydantic import TypeAdapter, ValidationError
+
+    from gdc.site import Site
+
+    info = Site.model_fields[field]
+    kind = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    try:
+        TypeAdapter(kind).validate_python(value)
+    except ValidationError as exc:
+        msg = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        prop = Site.model_json_schema(by_alias=True)["properties"][field]
+        prop = next((p for p in prop.get("anyOf", [prop]) if "minimum" in p), prop)
+        span = (f"a year from {prop['minimum']} to {prop['maximum']}" if "minimum" in prop and "maximum" in prop
+                else "another year")
+        raise InputError(f"{msg} (got {value!r})", field=option, fix=f"give {span}") from exc
+    return value
+
+
 def _read(site_file: Path, year: int | None):
     from gdc.site import read_site, with_year
 
@@ -167,12 +335,14 @@ def _write_reports(result: Any, report: str | None, xlsx_out: str | None, lang: 
     if report:
         from gdc.report.html import write_html_report
 
-        write_html_report(result, report, lang)
+        with writing(report, "--report") as target:
+            write_html_report(result, target, lang)
         click.echo(f"HTML report written to {report}", err=True)
     if xlsx_out:
         from gdc.report.xlsx import write_xlsx
 
-        write_xlsx(result, xlsx_out, lang)
+        with writing(xlsx_out, "--xlsx") as target:
+            write_xlsx(result, target, lang)
         click.echo(f"workbook written to {xlsx_out}", err=True)
 
 
@@ -180,7 +350,8 @@ def _write_site(result: Any, path: str | None) -> None:
     if path:
         from gdc.write_site import write_sized_site
 
-        write_sized_site(result.site, result.design, path)
+        with writing(path, "--write-site") as target:
+            write_sized_site(result.site, result.design, target)
         click.echo(f"site with these capacities written to {path}", err=True)
 
 
@@ -195,9 +366,18 @@ def check(site_file: Path, json_out: str | None, hourly: str | None, lang: str, 
 
     A site whose capacities are {min, max} bounds is sized first, then checked.
     Exit code 0 when nothing fails, 1 when a rule fails, 2 for bad input.
+
+    \b
+    Examples:
+      gdc check sample_sites/shandong-export-battery/site.yaml
+      gdc check site.yaml --year 2030 --lang zh
+      gdc check site.yaml --json                 # the result as JSON on stdout
+      gdc check site.yaml --json out/result.json --report out/report.html --xlsx out/result.xlsx
+      gdc check site.yaml --dispatch optimal --hourly hourly.csv
     """
     from gdc.check import check_site
 
+    check_outputs(json_out=json_out, hourly=hourly, write_site=write_site, report=report, xlsx_out=xlsx_out)
     site = _read(site_file, year)
     title = "check"
     if site.needs_sizing():
@@ -233,7 +413,15 @@ def size(site_file: Path, json_out: str | None, hourly: str | None, lang: str, d
 
     Capacities given as {min, max} in the site file are chosen; numbers stay fixed.
     Exit code 0 for a compliant design, 1 when none exists (with the reasons), 2 for bad input.
+
+    \b
+    Examples:
+      gdc size sample_sites/park-2026-day-types/size.yaml
+      gdc size size.yaml --write-site sized.yaml && gdc check sized.yaml
+      gdc size size.yaml --typical-days 12 --report sizing.html
+      gdc size size.yaml --json > sizing.json
     """
+    check_outputs(json_out=json_out, hourly=hourly, write_site=write_site, report=report, xlsx_out=xlsx_out)
     site = _read(site_file, year)
     if json_out != "-":
         how = f"on {typical_days} typical days, then certifying on the full year" if typical_days else \
@@ -259,15 +447,31 @@ def size(site_file: Path, json_out: str | None, hourly: str | None, lang: str, d
 @click.option("--start-year", type=int, default=None, help="Project start year (default: the year).")
 @LANG
 @DEBUG
-@click.option("--json", "json_out", metavar="PATH", help="Write the rules as JSON ('-' for stdout).")
+@JSON_OPTION
 def rules(jurisdiction: str, year: int | None, start_year: int | None, lang: str, json_out: str | None) -> None:
-    """List the rules and thresholds of a jurisdiction in a year."""
+    """List the rules and thresholds of a jurisdiction in a year.
+
+    \b
+    Examples:
+      gdc rules shandong --year 2027
+      gdc rules national --json           # as JSON on stdout
+      gdc rules ningxia --json rules.json
+    """
     import datetime
 
     from gdc.report.rules_listing import render_rules, rules_as_dict
     from gdc.rules import load_rule_set
 
-    year = year or datetime.date.today().year
+    if json_out not in (None, "-") and not Path(json_out).suffix and jurisdiction == "national":
+        from gdc.rules import NATIONAL_FALLBACK, available_rule_sets
+
+        if json_out.lower() in set(available_rule_sets()) | NATIONAL_FALLBACK:
+            raise InputError(f"'--json {json_out}' would write the national rules to a file named '{json_out}'",
+                             field="--json", fix=f"gdc rules {json_out} --json (the jurisdiction first)")
+    output_path(json_out, "--json")
+    year = check_year(year or datetime.date.today().year, "year", "--year")
+    if start_year is not None:
+        check_year(start_year, "start_year", "--start-year")
     rs = load_rule_set(jurisdiction)
     if json_out:
         write_json(rules_as_dict(rs, year, start_year or year), json_out)
@@ -281,7 +485,8 @@ def schema(output: str) -> None:
     """Print the JSON Schema of site files (for editors' autocompletion)."""
     from gdc.site import site_json_schema
 
-    write_json(site_json_schema(), output)
+    output_path(output, "--output")
+    write_json(site_json_schema(), output, "--output")
 
 
 #: Commands living in their own modules: (module, click command attribute).

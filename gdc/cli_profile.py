@@ -28,15 +28,6 @@ _UNITS = {
 }
 
 
-def _check_output(path: Path) -> None:
-    if not path.parent.exists():
-        raise InputError("the output folder does not exist", file=path, field="--output",
-                         fix="create the folder first or write elsewhere")
-    if path.exists() and path.is_dir():
-        raise InputError("the output path is a folder", file=path, field="--output",
-                         fix="give a file name such as profiles.csv")
-
-
 def write_profile_csv(path: str | Path, frame, title: str, params: dict,
                       notes: list[str] | None = None) -> None:
     """Write profiles with a ``#`` header block.
@@ -55,9 +46,10 @@ def write_profile_csv(path: str | Path, frame, title: str, params: dict,
         Model notes, one per line.
     """
     import gdc
+    from gdc.cli import output_path, writing
 
     path = Path(path)
-    _check_output(path)
+    output_path(path, "--output")
     lines = [f"# gdc {gdc.__version__} {title}",
              "# command: gdc " + " ".join(shlex.quote(a) for a in sys.argv[1:])
              if Path(sys.argv[0]).name == "gdc" else f"# command: gdc {title}"]
@@ -69,7 +61,7 @@ def write_profile_csv(path: str | Path, frame, title: str, params: dict,
     body = frame.copy()
     body.index = [t.isoformat() for t in frame.index]
     body.index.name = "timestamp"
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+    with writing(path, "--output"), open(path, "w", encoding="utf-8", newline="\n") as fh:
         fh.write("\n".join(lines) + "\n")
         body.to_csv(fh, float_format="%.6f", lineterminator="\n")
 
@@ -124,8 +116,16 @@ def _tilt_used(system, latitude: float) -> str:
     return f"{tilt:.1f}"
 
 
-_output = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-                       required=True, help="CSV file to write.")
+def _checked_output(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Check ``-o`` before the profiles are computed (a missing folder is created on writing)."""
+    from gdc.cli import output_path
+
+    output_path(value, "--output")
+    return value
+
+
+_output = click.option("-o", "--output", type=click.Path(path_type=Path), callback=_checked_output,
+                       required=True, help="CSV file to write (its folder is created when missing).")
 _tracking = click.option("--tracking", type=click.Choice(["fixed", "single-axis"]),
                          default="fixed", show_default=True, help="PV mounting.")
 

@@ -29,16 +29,20 @@ def import_xlsx(template: Path, output: Path, profiles: Path | None, apply_limit
     风电出力, 光伏出力, prices). Items gdc has no field for are kept as comments.
     Then: gdc check SITE.yaml
     """
+    from gdc.cli import output_path, writing
     from gdc.errors import InputError
     from gdc.xlsx_import import import_template
 
     if not template.is_file():
         raise InputError("file not found", file=template, fix="check the path to the workbook")
     target_profiles = profiles if profiles is not None else output.with_name("profiles.csv")
+    output_path(output, "--output")
+    output_path(target_profiles, "--profiles")
     for p in (output, target_profiles):
         if p.exists() and not force:
             raise InputError("file exists", file=p, fix="use --force to overwrite, or choose another -o/--profiles")
-    result = import_template(template, output, target_profiles, apply_limits=apply_limits)
+    with writing(target_profiles, "--profiles"), writing(output, "--output"):
+        result = import_template(template, output, target_profiles, apply_limits=apply_limits)
     click.echo(f"site file written to {result.site_path}")
     click.echo(f"hourly series written to {result.profiles_path}")
     for note in result.notes:

@@ -6,6 +6,7 @@ Imported when the ``gdc`` command starts: only click here; the batch machinery
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -72,7 +73,15 @@ def screen(candidates: Path, out_dir: Path, mode: str, typical_days: int, worker
 
     Exit code 0 when the batch is complete (whatever the candidates' verdicts), 2 for a
     bad list or options, 130 when interrupted.
+
+    \b
+    Examples:
+      gdc screen sample_sites/ -o results/              # every site file in a folder
+      gdc screen candidates.csv -o results/ --workers 2 --xlsx results.xlsx
+      gdc screen candidates.csv -o results/ --mode size --typical-days 8
+      gdc screen candidates.csv -o results/ --resume    # complete an interrupted batch
     """
+    from gdc.cli import _debug_enabled, output_path, writing
     from gdc.screen.runner import screen as run_screen
     from gdc.screen.summary import plot, render_summary
 
@@ -80,10 +89,23 @@ def screen(candidates: Path, out_dir: Path, mode: str, typical_days: int, worker
         from gdc.errors import InputError
 
         raise InputError("give --resume or --overwrite, not both", field="--resume")
+    output_path(out_dir, "--output", folder=True)
+    output_path(report, "--report")
+    output_path(xlsx_out, "--xlsx")
     if mode == "size" and typical_days:
         mode = f"size:{typical_days}"
-    res = run_screen(candidates, out_dir, mode=mode, workers=workers, scheduler=scheduler, dask_local=dask_local,
-                     resume=resume, overwrite=overwrite, chunk_size=chunk_size, progress=not quiet)
+    # worker processes are fresh interpreters: they ignore warnings too, unless --debug
+    saved = os.environ.get("PYTHONWARNINGS")
+    if not _debug_enabled():
+        os.environ["PYTHONWARNINGS"] = "ignore"
+    try:
+        res = run_screen(candidates, out_dir, mode=mode, workers=workers, scheduler=scheduler, dask_local=dask_local,
+                         resume=resume, overwrite=overwrite, chunk_size=chunk_size, progress=not quiet)
+    finally:
+        if saved is None:
+            os.environ.pop("PYTHONWARNINGS", None)
+        else:
+            os.environ["PYTHONWARNINGS"] = saved
     if len(res.table):
         click.echo(render_summary(res.table, top=top, total=res.total))
     png = None
@@ -96,10 +118,12 @@ def screen(candidates: Path, out_dir: Path, mode: str, typical_days: int, worker
         from gdc.screen.report import write_batch_html, write_batch_xlsx
 
         if report:
-            write_batch_html(res.table, report, png, title=f"gdc screen: {candidates.name}")
+            with writing(report, "--report") as target:
+                write_batch_html(res.table, target, png, title=f"gdc screen: {candidates.name}")
             click.echo(f"HTML summary written to {report}", err=True)
         if xlsx_out:
-            write_batch_xlsx(res.table, xlsx_out, {"input": str(candidates), "mode": mode, "candidates": res.total})
+            with writing(xlsx_out, "--xlsx") as target:
+                write_batch_xlsx(res.table, target, {"input": str(candidates), "mode": mode, "candidates": res.total})
             click.echo(f"workbook written to {xlsx_out}", err=True)
     how = f"{res.backend}, {res.workers} worker(s)" if res.computed else "nothing to compute"
     pq, csv = res.files["parquet"], res.files["csv"]

@@ -7,6 +7,7 @@ The template (sheets, item names, units) is defined in :mod:`gdc.xlsx_template`;
 from __future__ import annotations
 
 import datetime
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -213,6 +214,8 @@ def import_template(path: str | Path, site_out: str | Path, profiles_out: str | 
         wb.close()
     site_out = Path(site_out)
     profiles_out = Path(profiles_out) if profiles_out is not None else site_out.with_name("profiles.csv")
+    # the site file names the CSV relative to its own folder (beside it by default)
+    csv_ref = Path(os.path.relpath(profiles_out.resolve(), site_out.resolve().parent)).as_posix()
     notes: list[str] = []
 
     def where(key: str) -> str:
@@ -303,7 +306,7 @@ def import_template(path: str | Path, site_out: str | Path, profiles_out: str | 
     for key in ("project_type", "users"):
         if key in items:
             site[key] = choice(key)
-    site["load"] = {"file": profiles_out.name, "column": load_col, "unit": site_load_unit}
+    site["load"] = {"file": csv_ref, "column": load_col, "unit": site_load_unit}
 
     # --- representative days ----------------------------------------------------------------------
     weights = None
@@ -342,7 +345,7 @@ def import_template(path: str | Path, site_out: str | Path, profiles_out: str | 
             notes.append(f"{label_zh} curve in {units[tech]}: divided by {cap:g} MW to per-unit")
         data[CURVES[tech][1]] = values
         src: dict[str, Any] = {"name": text(f"{tech}_name") if f"{tech}_name" in items else tech, "type": tech,
-                               "capacity_mw": cap, "profile": {"file": profiles_out.name, "column": CURVES[tech][1]}}
+                               "capacity_mw": cap, "profile": {"file": csv_ref, "column": CURVES[tech][1]}}
         if f"{tech}_distance_km" in items:
             k = f"{tech}_distance_km"
             src["distance_km"] = _convert(num(k), items[k][1], "km", file, where(k))
@@ -426,7 +429,7 @@ def import_template(path: str | Path, site_out: str | Path, profiles_out: str | 
         data["export_forbidden"] = np.array(_numeric(cols["export_forbidden"], file,
                                                      f"sheet '{csheet}', column '禁止上网'", first_row)) > 0.5
         data["export_forbidden"] = data["export_forbidden"].astype(int)
-        site["export_forbidden"] = {"file": profiles_out.name, "column": "export_forbidden"}
+        site["export_forbidden"] = {"file": csv_ref, "column": "export_forbidden"}
 
     # --- kept columns, recorded items, limits -------------------------------------------------------------
     for key in ("price", "loss_fee", "tdu_fee", "system_fee", "fund_fee"):
@@ -436,8 +439,8 @@ def import_template(path: str | Path, site_out: str | Path, profiles_out: str | 
         # the template's hourly prices become the site's tariff for gdc size: the energy price
         # plus every fee paid on imported energy [CNY/kWh]
         site["tariff"] = {
-            "import_price": {"file": profiles_out.name, "column": "price"},
-            "import_fees": [{"file": profiles_out.name, "column": k}
+            "import_price": {"file": csv_ref, "column": "price"},
+            "import_fees": [{"file": csv_ref, "column": k}
                             for k in ("loss_fee", "tdu_fee", "system_fee", "fund_fee") if k in data],
         }
     for head, values in other_cols:
@@ -473,6 +476,7 @@ def import_template(path: str | Path, site_out: str | Path, profiles_out: str | 
 
     # --- write ---------------------------------------------------------------------------------------
     site_out.parent.mkdir(parents=True, exist_ok=True)
+    profiles_out.parent.mkdir(parents=True, exist_ok=True)
     df = pd.DataFrame(data)
     with profiles_out.open("w", encoding="utf-8", newline="") as fh:
         fh.write(f"# imported by gdc import-xlsx from {file.name} (sheet '{csheet}')\n")
@@ -480,7 +484,7 @@ def import_template(path: str | Path, site_out: str | Path, profiles_out: str | 
                  "price and fees [CNY/kWh] as given (the site's tariff: energy price + fees on imports)\n")
         df.to_csv(fh, index=False, lineterminator="\n")
     head = [f"# Imported by 'gdc import-xlsx' from {file.name} (sheets '{psheet}' and '{csheet}').",
-            f"# Hourly series: {profiles_out.name}. Check every value below before relying on the verdicts."]
+            f"# Hourly series: {csv_ref}. Check every value below before relying on the verdicts."]
     head += [f"# note: {n_}" for n_ in notes]
     body = yaml.safe_dump(site, allow_unicode=True, sort_keys=False, width=100)
     tail: list[str] = []

@@ -115,10 +115,13 @@ def test_bad_input_raises_input_error(tmp_path, args, match):
     assert match in str(res.exception)
 
 
-def test_output_folder_must_exist(tmp_path):
+def test_output_folder_is_created_and_a_folder_is_refused(tmp_path):
+    """-o into a missing folder creates it (as every output option); -o at a folder is bad input."""
     res = _run(["load", "--archetype", "continuous", "--peak", "5", "--year", "2026",
                 "-o", str(tmp_path / "no" / "x.csv")])
-    assert isinstance(res.exception, InputError)
+    assert res.exit_code == 0 and (tmp_path / "no" / "x.csv").is_file()
+    res = _run(["load", "--archetype", "continuous", "--peak", "5", "--year", "2026", "-o", str(tmp_path)])
+    assert isinstance(res.exception, InputError) and "folder" in str(res.exception)
 
 
 def test_commands_run_without_network(tmp_path, monkeypatch):
