@@ -238,6 +238,13 @@ def _hourly_upper_bounds(data: LPData, names: list[str], storage: bool) -> dict[
 def build_model(data: LPData, elastic: bool = False, penalty: float = 1e5):
     """The Pyomo model of :class:`LPData`.
 
+    The model is assembled by one builder per constraint family, in this order (each
+    builder's docstring states its rows): :func:`define_variables`,
+    :func:`define_balance_constraints`, :func:`define_storage_constraints`,
+    :func:`define_exchange_constraints`, :func:`define_rule_constraints`,
+    :func:`define_objective`. ``tests/test_lp_rows.py`` checks every family row by row
+    on a two-hour site (:data:`CONSTRAINT_FAMILIES` lists the families it must cover).
+
     Parameters
     ----------
     data : LPData
@@ -252,17 +259,64 @@ def build_model(data: LPData, elastic: bool = False, penalty: float = 1e5):
     from pyomo.common.gc_manager import PauseGC
 
     with PauseGC():
-        return _build(pyo, data, elastic, penalty)
+        m = pyo.ConcreteModel(name="gdc_size")
+        b = _Builder(pyo, data, elastic, penalty)
+        define_variables(m, b)
+        define_balance_constraints(m, b)
+        define_storage_constraints(m, b)
+        define_exchange_constraints(m, b)
+        define_rule_constraints(m, b)
+        define_objective(m, b)
+        return m
 
 
-def _build(pyo: Any, data: LPData, elastic: bool, penalty: float):
-    n = len(data.load)
-    T = range(n)
-    per = data.period_hours
-    w = data.weights.tolist()
-    load = data.load.tolist()
-    m = pyo.ConcreteModel(name="gdc_size")
-    names = list(data.pu)
+#: The constraint families of the model (Pyomo component names), by builder. A test fails
+#: when a family has no row-by-row test.
+CONSTRAINT_FAMILIES: dict[str, tuple[str, ...]] = {
+    "balances": ("re_balance", "load_balance"),
+    "storage": ("soc_dyn", "soc_grid", "soc_max", "soc_min", "charge_max", "discharge_max",
+                "duration_max", "duration_min"),
+    "exchange": ("grid_max",),
+    "rules": ("rule_rows",),
+}
+
+
+class _Builder:
+    """What every builder shares: the data as Python lists (faster to build than numpy
+    scalars, solver-notes.md) and the switches that decide which rows exist."""
+
+    def __init__(self, pyo: Any, data: LPData, elastic: bool, penalty: float) -> None:
+        self.pyo = pyo
+        self.data = data
+        self.elastic = elastic
+        self.penalty = penalty
+        self.n = len(data.load)
+        self.T = range(self.n)
+        self.w = data.weights.tolist()
+        self.load = data.load.tolist()
+        self.names = list(data.pu)
+        self.pu = {k: data.pu[k].tolist() for k in self.names}
+        self.storage = data.has_storage
+        self.grid_ch = self.storage and data.grid_charging
+        self.free: list[str] = []
+        self.fixed_avail: list[float] = []
+
+
+def define_variables(m: Any, b: _Builder) -> None:
+    """Decision variables and their bounds.
+
+    Capacities ``cap_k`` [MW] in ``[lo_k, hi_k]`` (fixed when ``lo_k = hi_k``), storage power
+    ``P`` [MW] and energy ``E`` [MWh] in their bounds; hourly, all [MW] (``s``, ``sg`` [MWh])::
+
+        0 <= u_t, c_t, e_t, q_t, d_t, m_t, s_t (, g_t, dg_t, sg_t) <= ub_t
+
+    with ``ub_t`` the model's own limits and the bounds they imply
+    (:func:`_hourly_upper_bounds`; ``e_t <= X_t`` and ``m_t <= I`` are among them). Without
+    storage ``c = d = s = 0``; off-grid ``m = 0``. With a fixed energy ``E`` and no grid
+    charging, ``soc_min E <= s_t`` is the lower bound of ``s_t``.
+    """
+    pyo, data, n, T = b.pyo, b.data, b.n, b.T
+    names = b.names
     m.cap = pyo.Var(names, within=pyo.NonNegativeReals)
     for k in names:
         lo, hi = data.bounds.sources[k]
@@ -271,21 +325,20 @@ def _build(pyo: Any, data: LPData, elastic: bool, penalty: float):
         else:
             m.cap[k].setlb(lo)
             m.cap[k].setub(hi)
-    storage = data.has_storage
-    grid_ch = storage and data.grid_charging
-
+    storage, grid_ch = b.storage, b.grid_ch
     ub = _hourly_upper_bounds(data, names, storage)
     lb_s = np.zeros(n)
     if storage and not grid_ch and data.bounds.storage_energy[0] == data.bounds.storage_energy[1]:
         lb_s[:] = data.soc_min * data.bounds.storage_energy[0]  # a fixed energy: soc_min as a bound
 
     def hourly(key: str, lo: np.ndarray | None = None) -> Any:
-        hi = [None if not np.isfinite(b) else b for b in ub[key].tolist()]
+        hi = [None if not np.isfinite(v) else v for v in ub[key].tolist()]
         if lo is None:
             return pyo.Var(T, within=pyo.NonNegativeReals, bounds=lambda mm, t: (0.0, hi[t]))
         low = lo.tolist()
         return pyo.Var(T, within=pyo.NonNegativeReals, bounds=lambda mm, t: (low[t], hi[t]))
 
+    b.hourly = hourly
     m.u = hourly("u")
     m.c = hourly("c")
     m.e = hourly("e")
@@ -310,117 +363,188 @@ def _build(pyo: Any, data: LPData, elastic: bool, penalty: float):
         m.g = hourly("g")
         m.dg = hourly("dg")
         m.sg = hourly("sg")
-
-    pu = {k: data.pu[k].tolist() for k in names}
-
     # fixed capacities enter as numbers (faster to build and compile than fixed variables)
-    free = [k for k in names if not m.cap[k].fixed]
-    fixed_avail = sum((data.pu[k] * float(m.cap[k].value) for k in names if m.cap[k].fixed),
-                      np.zeros(n)).tolist()
+    b.free = [k for k in names if not m.cap[k].fixed]
+    b.fixed_avail = sum((data.pu[k] * float(m.cap[k].value) for k in names if m.cap[k].fixed),
+                        np.zeros(n)).tolist()
+
+
+def define_balance_constraints(m: Any, b: _Builder) -> None:
+    """The hourly energy balances [MW] (``re_balance``, ``load_balance``)::
+
+        sum_k p_kt cap_k = u_t + c_t + e_t + q_t                 renewable balance
+        u_t + d_t + m_t (+ dg_t) (+ unserved_t) = L_t             load balance
+
+    ``p_kt`` [pu] is source k's profile; a fixed capacity's ``p_kt cap_k`` is a constant.
+    ``dg`` exists with grid charging, ``unserved`` in the elastic model.
+    """
+    pyo, T = b.pyo, b.T
+    pu, free, fixed_avail, load = b.pu, b.free, b.fixed_avail, b.load
 
     def re_rule(mm, t):
         avail = sum(pu[k][t] * mm.cap[k] for k in free if pu[k][t] != 0.0) + fixed_avail[t]
         return avail == mm.u[t] + mm.c[t] + mm.e[t] + mm.q[t]
 
     m.re_balance = pyo.Constraint(T, rule=re_rule)
-    if elastic:
-        m.unserved = hourly("unserved")
+    if b.elastic:
+        m.unserved = b.hourly("unserved")
 
     def load_rule(mm, t):
         lhs = mm.u[t] + mm.d[t] + mm.m[t]
-        if grid_ch:
+        if b.grid_ch:
             lhs = lhs + mm.dg[t]
-        if elastic:
+        if b.elastic:
             lhs = lhs + mm.unserved[t]
         return lhs == load[t]
 
     m.load_balance = pyo.Constraint(T, rule=load_rule)
 
-    if storage:
-        keep = 1.0 - data.sigma
-        inv_d = 1.0 / data.eta_d
 
-        def prev(t: int) -> int:
-            return t - 1 if t % per else t + per - 1
+def define_storage_constraints(m: Any, b: _Builder) -> None:
+    """Storage dynamics and limits (only with storage)::
 
-        m.soc_dyn = pyo.Constraint(T, rule=lambda mm, t: mm.s[t] == keep * mm.s[prev(t)] + data.eta_c * mm.c[t]
-                                   - inv_d * mm.d[t])
-        if grid_ch:
-            m.soc_grid = pyo.Constraint(T, rule=lambda mm, t: mm.sg[t] == keep * mm.sg[prev(t)]
-                                        + data.eta_c * mm.g[t] - inv_d * mm.dg[t])
+        s_t  = (1 - sigma) s_prev(t)  + eta_c c_t - d_t / eta_d          soc_dyn   [MWh]
+        sg_t = (1 - sigma) sg_prev(t) + eta_c g_t - dg_t / eta_d         soc_grid  (grid charging)
+        s_t (+ sg_t) <= soc_max E                                        soc_max
+        s_t (+ sg_t) >= soc_min E                                        soc_min   (soc_min > 0)
+        c_t (+ g_t) <= P                                                 charge_max    [MW]
+        d_t (+ dg_t) <= P                                                discharge_max
+        E <= dur_max P;   E >= dur_min P                                 duration_max, duration_min [h]
 
-            def tot_s(mm, t):
-                return mm.s[t] + mm.sg[t]
+    ``prev(t)`` is cyclic within each period (the year, or each representative day:
+    ``prev(t) = t - 1``, and the period's last hour for its first). With a fixed ``E`` (or
+    ``P``) and one state of charge per hour, the soc (charge) rows are variable bounds
+    instead (:func:`define_variables`): fewer rows, the same LP after HiGHS's presolve.
+    """
+    if not b.storage:
+        return
+    pyo, data, T = b.pyo, b.data, b.T
+    per = data.period_hours
+    grid_ch = b.grid_ch
+    keep = 1.0 - data.sigma
+    inv_d = 1.0 / data.eta_d
 
-            def charge(mm, t):
-                return mm.c[t] + mm.g[t]
+    def prev(t: int) -> int:
+        return t - 1 if t % per else t + per - 1
 
-            def dis(mm, t):
-                return mm.d[t] + mm.dg[t]
-        else:
-            def tot_s(mm, t):
-                return mm.s[t]
+    m.soc_dyn = pyo.Constraint(T, rule=lambda mm, t: mm.s[t] == keep * mm.s[prev(t)] + data.eta_c * mm.c[t]
+                               - inv_d * mm.d[t])
+    if grid_ch:
+        m.soc_grid = pyo.Constraint(T, rule=lambda mm, t: mm.sg[t] == keep * mm.sg[prev(t)]
+                                    + data.eta_c * mm.g[t] - inv_d * mm.dg[t])
 
-            def charge(mm, t):
-                return mm.c[t]
+        def tot_s(mm, t):
+            return mm.s[t] + mm.sg[t]
 
-            def dis(mm, t):
-                return mm.d[t]
-        # With a fixed energy or power (a certificate, `check --dispatch optimal`) and one
-        # state of charge per hour, these rows are simple bounds: fewer rows to build and
-        # compile, the same LP after HiGHS's presolve.
-        # (then soc_min E <= s <= soc_max E are the bounds of s, c, d <= P those of c and d)
-        if grid_ch or not m.E.fixed:
-            m.soc_max = pyo.Constraint(T, rule=lambda mm, t: tot_s(mm, t) <= data.soc_max * mm.E)
-            if data.soc_min > 0:
-                m.soc_min = pyo.Constraint(T, rule=lambda mm, t: tot_s(mm, t) >= data.soc_min * mm.E)
-        if grid_ch or not m.P.fixed:
-            m.charge_max = pyo.Constraint(T, rule=lambda mm, t: charge(mm, t) <= mm.P)
-            m.discharge_max = pyo.Constraint(T, rule=lambda mm, t: dis(mm, t) <= mm.P)
-        if grid_ch and data.import_cap is not None:
-            m.grid_max = pyo.Constraint(T, rule=lambda mm, t: mm.m[t] + mm.g[t] <= data.import_cap)
-        if data.duration_max is not None:
-            m.duration_max = pyo.Constraint(expr=m.E <= data.duration_max * m.P)
-        if data.duration_min is not None:
-            m.duration_min = pyo.Constraint(expr=m.E >= data.duration_min * m.P)
+        def charge(mm, t):
+            return mm.c[t] + mm.g[t]
 
-    # annual totals as expressions (weighted)
+        def dis(mm, t):
+            return mm.d[t] + mm.dg[t]
+    else:
+        def tot_s(mm, t):
+            return mm.s[t]
+
+        def charge(mm, t):
+            return mm.c[t]
+
+        def dis(mm, t):
+            return mm.d[t]
+    if grid_ch or not m.E.fixed:
+        m.soc_max = pyo.Constraint(T, rule=lambda mm, t: tot_s(mm, t) <= data.soc_max * mm.E)
+        if data.soc_min > 0:
+            m.soc_min = pyo.Constraint(T, rule=lambda mm, t: tot_s(mm, t) >= data.soc_min * mm.E)
+    if grid_ch or not m.P.fixed:
+        m.charge_max = pyo.Constraint(T, rule=lambda mm, t: charge(mm, t) <= mm.P)
+        m.discharge_max = pyo.Constraint(T, rule=lambda mm, t: dis(mm, t) <= mm.P)
+    if data.duration_max is not None:
+        m.duration_max = pyo.Constraint(expr=m.E <= data.duration_max * m.P)
+    if data.duration_min is not None:
+        m.duration_min = pyo.Constraint(expr=m.E >= data.duration_min * m.P)
+
+
+def define_exchange_constraints(m: Any, b: _Builder) -> None:
+    """Exchange with the grid at the point of interconnection [MW]::
+
+        e_t <= X_t;   m_t <= I                                        variable bounds
+        m_t + g_t <= I                                                grid_max (grid charging, import cap)
+
+    ``X_t`` is the connection capacity (0 where exports are forbidden: every hour without a
+    continuous spot market or off-grid, the designated hours), ``I`` the connection
+    capacity when the rule set caps the exchange.
+    """
+    data = b.data
+    if b.grid_ch and data.import_cap is not None:
+        m.grid_max = b.pyo.Constraint(b.T, rule=lambda mm, t: mm.m[t] + mm.g[t] <= data.import_cap)
+
+
+def annual_totals(m: Any, b: _Builder) -> dict[str, Any]:
+    """The weighted annual totals the rules use [MWh/yr]::
+
+        A = sum_k a_k cap_k  (a_k = sum_t w_t p_kt),  A_wind, A_pv likewise per type
+        S = sum_t w_t (u_t + d_t);  E = sum_t w_t e_t;  C = sum_t w_t q_t;  L = sum_t w_t L_t
+    """
+    data, T, w, names = b.data, b.T, b.w, b.names
     a = {k: float(np.dot(data.weights, data.pu[k])) for k in names}
-    total_load = float(np.dot(data.weights, data.load))
-    sym: dict[str, Any] = {
+    return {
         "A": sum(a[k] * m.cap[k] for k in names),
         "A_wind": sum(a[k] * m.cap[k] for k in names if data.source_type[k] == "wind"),
         "A_pv": sum(a[k] * m.cap[k] for k in names if data.source_type[k] == "pv"),
         "S": sum(w[t] * (m.u[t] + m.d[t]) for t in T),
         "E": sum(w[t] * m.e[t] for t in T),
         "C": sum(w[t] * m.q[t] for t in T),
-        "L": total_load,
+        "L": float(np.dot(data.weights, data.load)),
     }
+
+
+def define_rule_constraints(m: Any, b: _Builder) -> None:
+    """One row per annual rule (``rule_rows``, in the order of ``data.rules``)::
+
+        sum_x coef_x X (+ slack_r | - slack_r)  >=  | <=  0,   X in {A, A_wind, A_pv, S, E, C, L}
+
+    i.e. ``num - threshold/100 x den  op  0`` for a ratio rule ``num / den op threshold``
+    (:func:`rule_constraints`), with the totals of :func:`annual_totals`; constant terms
+    (``L``) move to the right-hand side. ``m.rule_index[rule id]`` is the row's index in
+    ``rule_rows``. In the elastic model a slack [MWh] relaxes each row.
+    """
+    pyo, data = b.pyo, b.data
+    sym = annual_totals(m, b)
     m.rule_rows = pyo.ConstraintList()
     m.rule_index: dict[str, int] = {}
-    slack_cost = 0.0
-    if elastic:
+    b.slack_cost = 0.0
+    if b.elastic:
         m.slack = pyo.Var([rc.rule.id for rc in data.rules], within=pyo.NonNegativeReals)
     for rc in data.rules:
         expr = sum(coef * sym[key] for key, coef in rc.terms.items() if key in sym and not isinstance(sym[key], float))
         const = sum(coef * sym[key] for key, coef in rc.terms.items() if isinstance(sym.get(key), float))
-        if elastic:
+        if b.elastic:
             expr = expr + (m.slack[rc.rule.id] if rc.op == ">=" else -m.slack[rc.rule.id])
-            slack_cost = slack_cost + penalty * m.slack[rc.rule.id]
+            b.slack_cost = b.slack_cost + b.penalty * m.slack[rc.rule.id]
         row = expr >= -const if rc.op == ">=" else expr <= -const
         m.rule_rows.add(row)
         m.rule_index[rc.rule.id] = len(m.rule_rows)
 
+
+def define_objective(m: Any, b: _Builder) -> None:
+    """Annual cost [CNY/yr] (``cost``), minimised::
+
+        sum_k a^cap_k cap_k + a_P P + a_E E + sum_t w_t (pi_t (m_t + g_t) - rho_t e_t) + K
+        (+ penalty (sum_r slack_r + sum_t w_t unserved_t))           elastic model
+
+    ``a^cap`` [CNY/MW/yr], ``a_P`` [CNY/MW/yr], ``a_E`` [CNY/MWh/yr] annualised capital and
+    fixed O&M, ``pi`` import price incl. fees, ``rho`` export price [CNY/MWh], ``K`` the fixed
+    costs (line, fixed charges; :mod:`gdc.economics`).
+    """
+    pyo, data, T, w, names = b.pyo, b.data, b.T, b.w, b.names
     cost = sum(data.cost_per_mw[k] * m.cap[k] for k in names)
-    if storage:
+    if b.storage:
         cost = cost + data.storage_cost_per_mw * m.P + data.storage_cost_per_mwh * m.E
     imp = data.import_price.tolist()
     exp = data.export_price.tolist()
     grid = sum(w[t] * (imp[t] * m.m[t] - exp[t] * m.e[t]) for t in T)
-    if grid_ch:
+    if b.grid_ch:
         grid = grid + sum(w[t] * imp[t] * m.g[t] for t in T)
     obj = cost + grid + data.constant_cost
-    if elastic:
-        obj = obj + slack_cost + sum(penalty * w[t] * m.unserved[t] for t in T)
+    if b.elastic:
+        obj = obj + b.slack_cost + sum(b.penalty * w[t] * m.unserved[t] for t in T)
     m.cost = pyo.Objective(expr=obj, sense=pyo.minimize)
-    return m
