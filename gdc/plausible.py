@@ -45,9 +45,10 @@ class Range:
 
     def describe(self) -> str:
         """The range as text, e.g. ``0 to 10,000 MW``."""
-        low = f"above {self.min:,g}" if self.min_exclusive else f"{self.min:,g}"
         unit = f" {self.unit}" if self.unit else ""
-        return f"{low} to {self.max:,g}{unit}"
+        if self.min_exclusive:
+            return f"above {self.min:,g} and at most {self.max:,g}{unit}"
+        return f"{self.min:,g} to {self.max:,g}{unit}"
 
 
 def _table_path() -> Path:
@@ -88,16 +89,15 @@ def range_error(key: str, value: float, file: str | Path | None, field: str, wha
     r = ranges()[key]
     unit = f" {r.unit}" if r.unit else ""
     shown = fmt_number(value)
-    side = "above" if value > r.max else "below"
-    message = f"{what or 'value'} is {shown}{unit}, {side} the plausible range {r.describe()}: {r.reason}"
+    message = f"{what or 'value'} is {shown}{unit}, outside the plausible range {r.describe()}: {r.reason}"
     hint = None
     if value > r.max and r.high_hint and r.contains(value / r.hint_factor):
         hint = r.high_hint
     elif value < r.min and r.low_hint and r.contains(value * r.hint_factor):
         hint = r.low_hint
     fix = (f"{hint} " if hint else "") + (
-        f"give a value from {r.describe()}; if a real project needs more, widen the row "
-        f"'{key}' of models/{FILE_NAME}")
+        f"give a value of {r.describe()} (if a real project lies outside, widen the row "
+        f"'{key}' of models/{FILE_NAME})")
     return InputError(message, file=file, field=field, fix=fix)
 
 

@@ -300,7 +300,15 @@ class RuleOverride(_Strict):
 
 
 class Site(_Strict):
-    """One green-power direct-connection project."""
+    """One green-power direct-connection project.
+
+    Time axis of full-year series: they describe one calendar year, the data year Y. With a
+    timestamp column Y is the timestamps' year, and ``start_year <= Y <= year``; without one Y
+    is the start year (default: the evaluation year). The rows are Y's hours: 8784 in a leap
+    year, else 8760 (:func:`gdc.profiles.check_time_axis`). Evaluating in a later year
+    (``gdc check --year``, :func:`with_year`, which keep the start year) reuses Y's hours row
+    by row, whatever the evaluation year's length.
+    """
 
     schema_: str | None = Field(None, alias="schema", description=f"optional schema tag, '{SCHEMA_ID}'")
     name: str

@@ -94,7 +94,7 @@ def test_integers_and_exponents_are_numbers():
 def test_huge_capacity_is_short_and_refused(shandong):
     """1e308 MW is refused without printing 300 digits."""
     out = bad(run("check", str(shandong("capacity_mw: 80", "capacity_mw: 1e308"))), "sources[0].capacity_mw",
-              "1e+308 MW", "plausible range 0 to 10,000 MW", "plausible-ranges.yaml")
+              "1e+308 MW", "outside the plausible range 0 to 10,000 MW", "plausible-ranges.yaml")
     assert "0000000000" not in out
 
 
@@ -179,3 +179,167 @@ def test_read_yaml_directory_says_so(tmp_path):
     with pytest.raises(InputError) as e:
         read_yaml(tmp_path)
     assert "is a directory" in e.value.message
+
+
+# ----------------------------------------------------------------------------- CSV files and the time axis
+
+@pytest.fixture
+def full_year(tmp_path: Path):
+    """The Shandong sample's site and CSV lines; ``write(lines, **site_changes)`` writes both."""
+    lines = (SHANDONG / "profiles.csv").read_text(encoding="utf-8").split("\n")
+    site = yaml.safe_load((SHANDONG / "site.yaml").read_text(encoding="utf-8"))
+
+    def write(new_lines: list[str], **changes) -> Path:
+        (tmp_path / "profiles.csv").write_text("\n".join(new_lines), encoding="utf-8")
+        s = {**site, **changes}
+        p = tmp_path / "site.yaml"
+        p.write_text(yaml.safe_dump(s, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        return p
+
+    return lines, write
+
+
+def test_nan_is_reported_on_its_own_line(full_year):
+    """The file has 5 comment lines and a header: data row 100 is line 107 (5 + 1 + 101)."""
+    lines, write = full_year
+    assert lines[106].startswith("2026-01-05 04:00")  # line 107 of the file (1-based)
+    lines = list(lines)
+    lines[106] = lines[106].replace(lines[106].split(",")[1], "", 1)
+    bad(run("check", str(write(lines))), "profiles.csv", "load.column", "CSV line 107")
+
+
+def test_infinite_value_in_csv(full_year):
+    lines, write = full_year
+    lines = list(lines)
+    cells = lines[10].split(",")
+    lines[10] = ",".join([cells[0], cells[1], "inf", cells[3]])
+    bad(run("check", str(write(lines))), "sources[0].profile.column", "infinite", "CSV line 11")
+
+
+def test_duplicate_timestamp(full_year):
+    lines, write = full_year
+    lines = list(lines)
+    lines[200] = lines[199].split(",")[0] + "," + lines[200].split(",", 1)[1]
+    bad(run("check", str(write(lines))), "profiles.csv", "load.file", "duplicate timestamp",
+        "CSV lines 200 and 201")
+
+
+def test_swapped_rows(full_year):
+    lines, write = full_year
+    lines = list(lines)
+    lines[300], lines[301] = lines[301], lines[300]
+    bad(run("check", str(write(lines))), "out of order", "line 301", "sort the rows")
+
+
+def test_timestamps_of_another_year(full_year):
+    """2025 timestamps under year 2026 (start 2026): the series are not of the site's years."""
+    lines, write = full_year
+    lines = [x.replace("2026-", "2025-", 1) if x[:5] == "2026-" else x for x in lines]
+    bad(run("check", str(write(lines))), "timestamps are of 2025", "describe 2026", "load.file")
+
+
+def _without_timestamps(lines: list[str]) -> list[str]:
+    return [x.split(",", 1)[1] if x and not x.startswith("#") else x for x in lines]
+
+
+def test_leap_year_given_8760_rows(full_year):
+    """year 2028 (leap: 366 x 24 = 8784 h), no timestamp column, 8760 rows."""
+    lines, write = full_year
+    bad(run("check", str(write(_without_timestamps(lines), year=2028, start_year=2028))),
+        "8760 rows", "2028", "leap year with 8784", "load.file")
+
+
+def test_non_leap_year_given_8784_rows(full_year):
+    lines, write = full_year
+    body = [x for x in _without_timestamps(lines) if x]
+    body = body + body[-24:]  # one more day: 8784 rows
+    assert sum(1 for x in body if x and not x.startswith("#")) - 1 == 8784
+    bad(run("check", str(write(body))), "8784 rows", "2026", "has 8760 hours")
+
+
+def test_leap_timestamps_of_8760_rows(full_year):
+    """8760 rows of 2028 timestamps stop on 30 December: a leap year has 8784 hours."""
+    lines, write = full_year
+    lines = [x.replace("2026-", "2028-", 1) if x[:5] == "2026-" else x for x in lines]
+    bad(run("check", str(write(lines, year=2028, start_year=2028))), "not one hour apart")
+
+
+def test_later_evaluation_year_reuses_the_data_year(full_year):
+    """--year 2028 (a leap year) on 2026 series: start_year stays 2026, the 8760 rows are reused."""
+    lines, write = full_year
+    p = write(lines)
+    for args in (["--year", "2028"], ["--year", "2029"]):
+        res = run("check", str(p), *args)
+        assert res.exit_code in (0, 1), res.output
+    res = run("check", str(write(_without_timestamps(lines))), "--year", "2028")
+    assert res.exit_code in (0, 1), res.output
+
+
+def test_ningxia_ramp_2029_on_2026_series():
+    res = run("check", str(SAMPLES / "ningxia-ramp" / "site.yaml"), "--year", "2029")
+    assert res.exit_code == 1, res.output
+
+
+def test_profile_path_is_a_directory(full_year, tmp_path):
+    lines, write = full_year
+    p = write(lines)
+    (tmp_path / "adir").mkdir()
+    text = p.read_text(encoding="utf-8").replace("file: profiles.csv\n  column: load_mw", "file: adir\n  column: load_mw")
+    p.write_text(text, encoding="utf-8")
+    bad(run("check", str(p)), "is a directory", "load.file")
+
+
+def test_kw_load_declared_as_mw(full_year):
+    """The V3 tool's 64,000 kW load declared as MW: 64,000 MW / 1000 = 64 MW is plausible."""
+    from gdc.errors import InputError
+    from gdc.profiles import get_profiles
+    from gdc.site import parse_site
+
+    v3 = SAMPLES / "v3-tool-flat-load"
+    data = yaml.safe_load((v3 / "site.yaml").read_text(encoding="utf-8"))
+    data["load"]["unit"] = "MW"
+    with pytest.raises(InputError) as e:
+        get_profiles(parse_site(data, v3 / "site.yaml"))
+    assert e.value.field == "load.unit" and "64,000 MW" in e.value.message and "unit: kW" in e.value.fix
+
+
+# ----------------------------------------------------------------------------- representative days
+
+@pytest.fixture
+def day_types(tmp_path: Path):
+    """The park-2026-day-types sample with its weights.csv column replaced."""
+    src = SAMPLES / "park-2026-day-types"
+    for f in ("site.yaml", "day_types.csv"):
+        shutil.copy(src / f, tmp_path / f)
+    w = pd.read_csv(src / "weights.csv", comment="#")
+
+    def write(weights) -> Path:
+        w.assign(weight_days=weights).to_csv(tmp_path / "weights.csv", index=False)
+        return tmp_path / "site.yaml"
+
+    return write
+
+
+def test_day_types_sample_360_days_passes(day_types):
+    """24 day types x 15 days = 360 days: accepted."""
+    res = run("check", str(day_types(15.0)))
+    assert res.exit_code in (0, 1), res.output
+
+
+@pytest.mark.parametrize("weights,parts", [
+    (0.0, ["day weight (CSV line 2) is 0", "above 0 and at most 366"]),
+    (30.0, ["sum of the day weights is 720 days", "366"]),
+    ("neg", ["day weight (CSV line 3) is -15"]),
+    (360.0, ["sum of the day weights is 8,640 days", "are these hours instead of days?"]),
+])
+def test_bad_day_weights(day_types, weights, parts):
+    """All zero: no day; 24 x 30 = 720 days is two years; a weight of -15; 24 x 360 = 8640 = hours."""
+    if weights == "neg":
+        weights = np.full(24, 15.0)
+        weights[1] = -15.0
+    bad(run("check", str(day_types(weights))), "weights.csv", "days.weights", *parts)
+
+
+def test_listed_day_weights(make_site):
+    for weights, part in (([0], "is 0"), ([-15], "is -15"), ([400], "is 400")):
+        bad(run("check", str(make_site(base_site(days={"weights": weights})))), "days.weights", part)
