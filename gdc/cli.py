@@ -231,13 +231,13 @@ def _json_default(obj: Any) -> Any:
 
 def write_hourly(result: Any, path: str, lang: str) -> None:
     """Write the hourly balance as CSV (text cells guarded against formula injection)."""
-    from gdc.report.cells import csv_safe_frame
+    from gdc.report.cells import write_csv
 
     df = result.balance.hourly_table(index=result.profiles.index, lang=lang)
     if df.index.name is None and result.profiles.index is not None:
         df.index.name = "时间" if lang == "zh" else "timestamp"
     with writing(path, "--hourly") as target:
-        csv_safe_frame(df.round(6)).to_csv(target, encoding="utf-8-sig", index=result.profiles.index is not None)
+        write_csv(df.round(6), target, encoding="utf-8-sig", index=result.profiles.index is not None)
 
 
 def emit_check(result: Any, *, json_out: str | None, hourly: str | None, lang: str, definitions: str,

@@ -29,6 +29,8 @@ def write_template(path: str | Path, params: list[tuple[str, Any, str, str]], cu
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
+    from gdc.report.cells import text_only
+
     path = Path(path)
     wb = Workbook()
     ws = wb.active
@@ -56,6 +58,7 @@ def write_template(path: str | Path, params: list[tuple[str, Any, str, str]], cu
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="E8EAED")
         sheet.freeze_panes = "A2"
+    text_only(wb)  # names and places are text, never formulas
     wb.save(path)
     return path
 

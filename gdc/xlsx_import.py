@@ -477,7 +477,9 @@ def import_template(path: str | Path, site_out: str | Path, profiles_out: str | 
     # --- write ---------------------------------------------------------------------------------------
     site_out.parent.mkdir(parents=True, exist_ok=True)
     profiles_out.parent.mkdir(parents=True, exist_ok=True)
-    df = pd.DataFrame(data)
+    from gdc.report.cells import csv_safe_frame
+
+    df = csv_safe_frame(pd.DataFrame(data))  # the template's other columns may hold any text
     with profiles_out.open("w", encoding="utf-8", newline="") as fh:
         fh.write(f"# imported by gdc import-xlsx from {file.name} (sheet '{csheet}')\n")
         fh.write(f"# {load_col} [{site_load_unit}]; wind_pu, pv_pu [MW per MW installed]; "

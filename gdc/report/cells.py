@@ -6,9 +6,11 @@ or in a CSV opened by a spreadsheet (CSV or formula injection). Two helpers:
 * :func:`text_only` for openpyxl workbooks: every string cell is stored as a string
   (openpyxl makes any string that starts with ``=`` a formula when it is assigned).
   The value is unchanged: Excel shows ``=HYPERLINK(...)`` as text.
-* :func:`csv_text` / :func:`csv_safe_frame` for CSV, as OWASP's CSV-injection guidance
-  says: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
-  gets a leading single quote. A genuine number written as text (``-12.5``) is left alone.
+* :func:`csv_text` / :func:`csv_safe_frame` / :func:`write_csv` for CSV, as OWASP's
+  CSV-injection guidance says: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a
+  tab or a carriage return gets a leading single quote. A genuine number written as text
+  (``-12.5``) is left alone. :func:`write_csv` ends lines with CRLF (RFC 4180), so that a
+  text cell holding a carriage return is quoted and stays one cell.
 
 gdc never writes formulas on purpose, so both apply to every text cell.
 """
@@ -94,3 +96,18 @@ def csv_safe_frame(df: Any) -> Any:
     if pd.api.types.is_object_dtype(out.index.dtype):
         out.index = out.index.map(csv_text)
     return out
+
+
+def write_csv(df: Any, target: Any, **kwargs: Any) -> None:
+    """Write a DataFrame as CSV for spreadsheets: :func:`csv_safe_frame`, CRLF line ends.
+
+    Parameters
+    ----------
+    df : DataFrame
+    target : str, Path or file
+        Passed to :meth:`pandas.DataFrame.to_csv`.
+    **kwargs
+        Other arguments of ``to_csv`` (``index``, ``encoding``, ...).
+    """
+    kwargs.setdefault("lineterminator", "\r\n")
+    csv_safe_frame(df).to_csv(target, **kwargs)

@@ -14,7 +14,9 @@ Cost / 成本                    when ``result.extra["cost"]`` is present
 ============================  =================================================================
 
 Numbers are written as numbers (never text), header rows are frozen, columns sized to fit.
-Hourly flows are in MW (= MWh in the hour), the stored energy in MWh.
+Hourly flows are in MW (= MWh in the hour), the stored energy in MWh. Text is stored as text,
+never as a formula (:func:`gdc.report.cells.text_only`): a site named ``=HYPERLINK(...)``
+stays a name.
 """
 
 from __future__ import annotations
@@ -342,6 +344,8 @@ def write_xlsx(result: Any, path: str | Path, lang: str = "en") -> Path:
     """
     from openpyxl import Workbook
 
+    from gdc.report.cells import text_only
+
     path = Path(path)
     wb = Workbook()
     ws = wb.active
@@ -354,5 +358,6 @@ def write_xlsx(result: Any, path: str | Path, lang: str = "en") -> Path:
     cost = (result.extra or {}).get("cost")
     if cost and cost.get("items"):
         _cost(wb.create_sheet(word("sheet_cost", lang)), cost, lang)
+    text_only(wb)  # user text (names, notes, rule text of overrides) never becomes a formula
     wb.save(path)
     return path

@@ -2,7 +2,8 @@
 
 The HTML reuses the single-site report's page, tables and badges (:mod:`gdc.report.html`):
 the counts by status, the summary plot inline, and the ranked table. The workbook has the
-ranked table (numbers as numbers) and the batch's manifest.
+ranked table (numbers as numbers) and the batch's manifest; ids, names, errors and file names
+are stored as text, never as formulas (:func:`gdc.report.cells.text_only`).
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ def write_batch_xlsx(table: Any, path: str | Path, manifest: dict[str, Any] | No
     path = Path(path)
     import pandas as pd
 
+    from gdc.report.cells import text_only
+
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         ranked.to_excel(xl, sheet_name="results", index=False)
         ws = xl.sheets["results"]
@@ -73,4 +76,5 @@ def write_batch_xlsx(table: Any, path: str | Path, manifest: dict[str, Any] | No
         if manifest:
             pd.DataFrame({"item": list(manifest), "value": [str(v) for v in manifest.values()]}).to_excel(
                 xl, sheet_name="batch", index=False)
+        text_only(xl.book)
     return path

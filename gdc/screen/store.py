@@ -13,7 +13,9 @@ The output folder holds
 ``results.parquet``, ``results.csv``
     the table, one row per candidate in input order, rebuilt from the journal
     periodically while the batch runs and at the end (written to a temporary file and
-    renamed, so a reader never sees half a table).
+    renamed, so a reader never sees half a table). In the CSV, a text cell that a spreadsheet
+    would read as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) starts with ``'``
+    (:func:`gdc.report.cells.csv_safe_frame`); the Parquet table keeps the values as they are.
 """
 
 from __future__ import annotations
@@ -148,8 +150,10 @@ def write_tables(df: Any, out_dir: str | Path) -> tuple[Path | None, Path]:
         os.replace(tmp, pq)
     except ImportError:  # no pyarrow: the CSV still has everything
         pq = None
+    from gdc.report.cells import write_csv
+
     tmp = out_dir / (CSV + ".tmp")
-    df.to_csv(tmp, index=False, encoding="utf-8-sig")
+    write_csv(df, tmp, index=False, encoding="utf-8-sig")
     os.replace(tmp, csv)
     return pq, csv
 
