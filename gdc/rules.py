@@ -795,6 +795,8 @@ def _explain(exc: ValidationError, file: Path | str | None, data: Any, root: Any
         fix = {
             "confidence": "O official text read, P partial repost, R secondary sources, D gdc's own decision",
             "kind": "hard, review, param, checklist or off",
+            "extends": "name the rule set as <jurisdiction>/<version>, e.g. national/2026-05",
+            "id": "lower-case letters, digits and _, starting with a letter (e.g. load_share)",
             "op": "one of \">=\", \"<=\", \"<\", \">\", \"==\" (in quotes)",
             "version": "quote it, e.g. version: \"2025\"",
         }.get(key) or ("write a number without quotes" if kind in ("float_type", "float_parsing", "int_type",
