@@ -13,8 +13,68 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from gdc.errors import InputError
 from gdc.metrics import Metrics
 from gdc.site import Site
+
+
+@dataclass(frozen=True)
+class Undefined:
+    """What an undefined ratio (zero or non-finite denominator) means for a rule.
+
+    Attributes
+    ----------
+    kind : {'input', 'fail'}
+        ``input``: the site cannot be checked, bad input (exit 2) naming ``field``;
+        ``fail``: the rule's text makes this case a violation.
+    reason : str
+        One sentence, shown in the message or the verdict's detail.
+    field : str
+        For ``input``: the site field to fix.
+    """
+
+    kind: str
+    reason: str
+    field: str = ""
+    fix: str = ""
+
+    def error(self, site: Site) -> InputError:
+        """The :class:`InputError` of an ``input`` case."""
+        return InputError(self.reason, file=site.path, field=self.field, fix=self.fix)
+
+
+def _no_generation(m: Metrics, s: Site) -> Undefined:
+    """A = 0: a direct-connection project is its renewable sources; nothing can be checked without them."""
+    caps = [x.capacity_mw for x in s.sources if x.is_fixed()]
+    field = "sources[].capacity_mw" if caps and all(float(c) == 0 for c in caps) else "sources[].profile"
+    if field.endswith("capacity_mw"):
+        what, fix = "every source's capacity is 0", "give the installed capacity of at least one source [MW]"
+    else:
+        what, fix = "no source produces in any hour", "point each source's profile at its per-unit output column"
+    return Undefined("input", f"no available renewable generation (A = 0 MWh: {what}), so shares of A are "
+                     "undefined", field, fix)
+
+
+def _no_load(m: Metrics, s: Site) -> Undefined:
+    """L = 0: a direct-connection project supplies a load (650号 §一); without one S/L is undefined."""
+    return Undefined("input", "the load is 0 in every hour (L = 0 MWh): a direct-connection project needs a "
+                     "load, so S/L is undefined", "load.column",
+                     "point 'load' at the user's hourly consumption column (and check 'scale')")
+
+
+def _undefined_of_supply(m: Metrics, s: Site) -> Undefined:
+    """E + S = 0: no generation or no load is bad input; otherwise nothing reaches the load or the grid.
+
+    The rule (Inner Mongolia's hydrogen projects) bounds exports as a share of the renewable
+    energy the project delivers; a project that delivers none to its load (E = S = 0 while A > 0
+    and L > 0) does not do what the text asks of it (self-use first, 自发自用为主): fail.
+    """
+    if not m.A > 0:
+        return _no_generation(m, s)
+    if not m.L > 0:
+        return _no_load(m, s)
+    return Undefined("fail", "no renewable energy reaches the load or the grid (E + S = 0): the project "
+                     "supplies nothing")
 
 
 @dataclass(frozen=True)
@@ -33,6 +93,9 @@ class Indicator:
     scope : str
         ``annual`` (annual energy rule), ``hourly`` (holds in every hour: the optimiser
         sets hourly bounds), or ``site`` (an attribute of the site, not of the dispatch).
+    undefined : callable or None
+        ``undefined(metrics, site) -> Undefined``: what a zero or non-finite denominator means
+        (ratios only; see :data:`INDICATORS`). Never a ``n/a`` that passes.
     """
 
     name_en: str
@@ -42,6 +105,7 @@ class Indicator:
     scope: str
     num: dict[str, float] | None = None
     den: dict[str, float] | None = None
+    undefined: Callable[[Metrics, Site], Undefined] | None = None
 
 
 def _ratio(attr: str) -> Callable[[Metrics, Site], tuple[Any, str]]:
@@ -74,18 +138,33 @@ def _max_exchange(m: Metrics, s: Site) -> tuple[Any, str]:
     return m.max_exchange_mw, f"peak {which}"
 
 
+#: Undefined ratios (denominator zero or not finite), per indicator:
+#:
+#: =====================  ============  =======================================================
+#: indicator              denominator   undefined means
+#: =====================  ============  =======================================================
+#: self_use_share S/A     A = 0         input error: no generation (sources[].capacity_mw all 0,
+#:                                      or every profile 0): the project is its sources
+#: load_share S/L         L = 0         input error (load.column): a project needs a load
+#: export_share E/A       A = 0         input error, as S/A
+#: utilisation (A-C)/A    A = 0         input error, as S/A
+#: export_share_of_supply E + S = 0     input error when A = 0 or L = 0; otherwise fail: nothing
+#:                                      reaches the load or the grid (self-use first)
+#: =====================  ============  =======================================================
+#:
+#: The other indicators are energies, powers or site attributes: never undefined.
 INDICATORS: dict[str, Indicator] = {
     "self_use_share": Indicator("self-use share S/A", "自用比例 S/A", "%", _ratio("self_use_share"), "annual",
-                                num={"S": 1.0}, den={"A": 1.0}),
+                                num={"S": 1.0}, den={"A": 1.0}, undefined=_no_generation),
     "load_share": Indicator("load share S/L", "负荷占比 S/L", "%", _ratio("load_share"), "annual",
-                            num={"S": 1.0}, den={"L": 1.0}),
+                            num={"S": 1.0}, den={"L": 1.0}, undefined=_no_load),
     "export_share": Indicator("export share E/A", "上网比例 E/A", "%", _ratio("export_share"), "annual",
-                              num={"E": 1.0}, den={"A": 1.0}),
+                              num={"E": 1.0}, den={"A": 1.0}, undefined=_no_generation),
     "export_share_of_supply": Indicator("export share E/(E+S)", "上网比例 E/(E+S)", "%",
                                         _ratio("export_share_of_supply"), "annual",
-                                        num={"E": 1.0}, den={"E": 1.0, "S": 1.0}),
+                                        num={"E": 1.0}, den={"E": 1.0, "S": 1.0}, undefined=_undefined_of_supply),
     "utilisation": Indicator("utilisation (A-C)/A", "利用率 (A-C)/A", "%", _ratio("utilisation"), "annual",
-                             num={"A": 1.0, "C": -1.0}, den={"A": 1.0}),
+                             num={"A": 1.0, "C": -1.0}, den={"A": 1.0}, undefined=_no_generation),
     "exported_energy_mwh": Indicator("exported energy", "上网电量", "MWh", lambda m, s: (m.E, ""), "hourly",
                                      num={"E": 1.0}),
     "export_in_forbidden_hours_mwh": Indicator("export in forbidden hours", "禁止时段上网电量", "MWh",

@@ -10,6 +10,7 @@ Energies are weighted sums over rows: ``sum_t weights[t] x flow[t]`` [MWh/yr].
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -45,7 +46,10 @@ RATIO_DEFINITIONS: dict[str, tuple[str, str, str]] = {
 
 
 def _pct(num: float, den: float) -> float:
-    return 100.0 * num / den if den > 0 else float("nan")
+    """100 x num / den [%]; NaN (never a warning) when den is not positive or either is not finite."""
+    if not (math.isfinite(num) and math.isfinite(den)) or den <= 0:
+        return float("nan")
+    return 100.0 * num / den
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 A verdict is ``pass``, ``fail``, ``review`` (allowed only after a special assessment),
 ``n/a`` (the rule does not apply to this site) or ``confirm`` (a checklist item with no
-number, to be confirmed by the user). The margin is in the rule's own unit
+number, to be confirmed by the user). A ratio whose denominator is zero or not finite is
+never ``n/a``: it is bad input (:class:`~gdc.errors.InputError`) or a ``fail``, as its
+indicator says (:data:`gdc.indicators.INDICATORS`). The margin is in the rule's own unit
 (percentage points for shares, km, kV, MWh) and positive when the rule holds with room
 to spare.
 """
@@ -15,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gdc.errors import InputError
 from gdc.indicators import INDICATORS
 from gdc.metrics import Metrics
 from gdc.rules import Rule, RuleSet, ThresholdContext, resolve_threshold
@@ -107,8 +110,15 @@ def evaluate_rule(rule: Rule, metrics: Metrics, site: Site, ctx: ThresholdContex
                        detail or "no threshold for this site in the rule set")
     if value is None:
         return Verdict(rule, "review", None, threshold, None, ind.unit, detail)
-    if isinstance(value, float) and math.isnan(value):
-        return Verdict(rule, "n/a", value, threshold, None, ind.unit, "undefined (no generation or load)")
+    if isinstance(value, float) and not math.isfinite(value):
+        # a zero or non-finite denominator is never an n/a that passes (indicators.INDICATORS)
+        if ind.undefined is None:
+            raise InputError(f"{ind.name_en} is undefined ({value})", file=site.path, field=rule.metric,
+                             fix="check the site's sources, load and profiles")
+        und = ind.undefined(metrics, site)
+        if und.kind == "input":
+            raise und.error(site)
+        return Verdict(rule, "fail", value, threshold, None, ind.unit, und.reason)
     ok = _OPS[rule.op](value, threshold)
     margin = None
     if not isinstance(value, bool) and not isinstance(threshold, bool):

@@ -343,3 +343,113 @@ def test_bad_day_weights(day_types, weights, parts):
 def test_listed_day_weights(make_site):
     for weights, part in (([0], "is 0"), ([-15], "is -15"), ([400], "is 400")):
         bad(run("check", str(make_site(base_site(days={"weights": weights})))), "days.weights", part)
+
+
+# ----------------------------------------------------------------------------- undefined ratios, verdicts
+
+def test_all_capacities_zero_is_bad_input(make_site):
+    """A = 0: S/A, E/A and (A-C)/A are 0/0; the project is its sources: exit 2, not a PASS."""
+    site = base_site()
+    for s in site["sources"]:
+        s["capacity_mw"] = 0
+    bad(run("check", str(make_site(site))), "site.yaml", "sources[].capacity_mw", "A = 0", "installed capacity")
+
+
+def test_all_profiles_zero_is_bad_input(make_site):
+    from conftest import day_profiles
+
+    df = day_profiles().assign(wind_pu=0.0, pv_pu=0.0)
+    bad(run("check", str(make_site(profiles=df))), "sources[].profile", "no source produces")
+
+
+def test_zero_load_is_bad_input(make_site):
+    """L = 0: S/L is 0/0; a direct-connection project needs a load."""
+    from conftest import day_profiles
+
+    bad(run("check", str(make_site(profiles=day_profiles().assign(load_mw=0.0)))), "load.column", "L = 0")
+
+
+def test_supply_share_with_nothing_delivered_fails(make_site):
+    """Inner Mongolia's E/(E+S) with A > 0, L > 0 and E = S = 0 (PV only while the load sleeps,
+    export forbidden in those hours): the rule's intent (self-use first) is violated: fail."""
+    from conftest import day_profiles
+
+    from gdc.check import check_file
+
+    df = day_profiles()
+    df["load_mw"] = np.where(df["pv_pu"] > 0, 0.0, 10.0)
+    site = base_site(jurisdiction="inner-mongolia-draft", export_forbidden={"hours_of_day": list(range(8, 16))},
+                     overrides={"no_export": {"kind": "off"}, "export_share_hydrogen": {"kind": "hard"}})
+    site["sources"][0]["capacity_mw"] = 0
+    r = check_file(make_site(site, df))
+    assert r.metrics.A == pytest.approx(20 * 0.5 * 8)  # 80 MWh of PV, all curtailed
+    assert r.metrics.E == 0 and r.metrics.S == 0 and r.metrics.L == pytest.approx(10 * 16)
+    v = next(v for v in r.verdicts if v.rule.metric == "export_share_of_supply")
+    assert v.status == "fail" and "E + S = 0" in v.detail
+    assert r.exit_code == 1
+
+
+def test_every_ratio_says_what_undefined_means():
+    from gdc.indicators import INDICATORS
+
+    for name, ind in INDICATORS.items():
+        if ind.den is not None:
+            assert ind.undefined is not None, name
+
+
+def test_summary_counts_match_the_rows_shown():
+    """ningxia-ramp: 2 rule rows are n/a (spot-market export, off-grid); the 2 checklist items
+    that do not apply are neither shown nor counted; 7 checklist items are listed."""
+    res = run("check", str(SAMPLES / "ningxia-ramp" / "site.yaml"))
+    assert res.exit_code == 0, res.output
+    out = res.output
+    table = out.split("\nRules\n", 1)[1].split("\nTo confirm", 1)[0]
+    shown_na = sum(1 for line in table.splitlines() if "  n/a  " in line)
+    listed = out.count("  [ ] ")
+    assert shown_na == 2 and listed == 7
+    assert f"({8} pass, {shown_na} n/a; {listed} to confirm)" in out
+
+
+def test_no_negative_zero_in_reports():
+    from gdc.report.text import fmt_energy, fmt_margin, fmt_value
+
+    assert fmt_margin(-1e-9, "%") == "+0.00 pp"
+    assert fmt_margin(-0.0, "km") == "+0 km"
+    assert fmt_margin(-0.004, "MW") == "+0.0 MW"
+    assert fmt_value(-1e-12, "%") == "0.00 %"
+    assert fmt_energy(-0.3) == "0"
+    assert fmt_margin(-0.006, "%") == "-0.01 pp"  # a real negative margin keeps its sign
+
+
+def test_screen_infinite_candidate_is_an_error_row(make_site, tmp_path):
+    """A CSV candidate with capacity .inf (or inf) becomes an input-error row; the others run."""
+    from gdc.screen.candidates import read_candidates
+    from gdc.screen.evaluate import evaluate_candidate
+
+    make_site()
+    csv = tmp_path / "c.csv"
+    csv.write_text("id,base,sources[1].capacity_mw\nok,site.yaml,30\ninf,site.yaml,.inf\nbig,site.yaml,1e400\n"
+                   "yes,site.yaml,true\n", encoding="utf-8")
+    rows = {c.id: evaluate_candidate(c, "check") for c in read_candidates(csv)}
+    assert rows["ok"]["status"] in ("pass", "review", "fail")
+    for cid in ("inf", "big", "yes"):
+        assert rows[cid]["status"] == "error", rows[cid]
+        assert "sources[1].capacity_mw" in rows[cid]["error"] and "column 'sources[1].capacity_mw'" in rows[cid]["error"]
+    assert "finite" in rows["inf"]["error"] and "finite" in rows["big"]["error"]
+
+
+def test_screen_cli_does_not_rank_an_infinite_site_first(make_site, tmp_path):
+    """gdc screen on a folder: the site with capacity .inf is an error, not #1."""
+    folder = tmp_path / "sites"
+    folder.mkdir()
+    make_site()
+    good = (tmp_path / "site.yaml").read_text(encoding="utf-8").replace("file: p.csv", "file: ../p.csv")
+    (folder / "a.yaml").write_text(good, encoding="utf-8")
+    (folder / "b.yaml").write_text(good.replace("capacity_mw: 20", "capacity_mw: .inf"), encoding="utf-8")
+    res = run("screen", str(folder), "-o", str(tmp_path / "out"), "-q", "--workers", "1", "--no-plot")
+    assert res.exit_code in (0, 1, 2), res.output
+    from gdc.screen.store import read_table
+
+    df = read_table(tmp_path / "out").set_index("id")
+    assert df.loc["b", "status"] == "error" and "not a finite number" in df.loc["b", "error"]
+    assert df.loc["a", "status"] != "error"

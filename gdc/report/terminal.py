@@ -7,6 +7,7 @@ from collections.abc import Callable
 from gdc.check import CheckResult
 from gdc.metrics import DEFINITIONS, RATIO_DEFINITIONS, alternative_ratios
 from gdc.report.text import (
+    clean_zero,
     energy_row,
     fmt_energy,
     fmt_margin,
@@ -16,7 +17,7 @@ from gdc.report.text import (
     table,
     word,
 )
-from gdc.verdicts import counts
+from gdc.verdicts import Verdict, counts
 
 STATUS_COLOURS = {"pass": "green", "fail": "red", "review": "yellow", "n/a": None, "confirm": "cyan"}
 
@@ -26,9 +27,10 @@ def design_line(result: CheckResult, lang: str) -> str:
     parts = []
     types = {s.name: s.type for s in result.site.sources}
     for name, cap in d.capacities_mw.items():
-        parts.append(f"{name} {cap:,.1f} MW ({word(types.get(name, ''), lang)})")
+        parts.append(f"{name} {clean_zero(cap, 1):,.1f} MW ({word(types.get(name, ''), lang)})")
     if d.storage_power_mw > 0:
-        parts.append(f"{word('storage', lang)} {d.storage_power_mw:,.1f} MW / {d.storage_energy_mwh:,.1f} MWh")
+        parts.append(f"{word('storage', lang)} {clean_zero(d.storage_power_mw, 1):,.1f} MW / "
+                     f"{clean_zero(d.storage_energy_mwh, 1):,.1f} MWh")
     else:
         parts.append(f"{word('storage', lang)}: {word('none', lang)}")
     return ", ".join(parts)
@@ -67,8 +69,8 @@ def energy_lines(result: CheckResult, lang: str) -> list[str]:
     m = result.metrics
     headers, row = energy_row(m, lang)
     extra = (f"  A = {word('wind', lang)} {fmt_energy(m.A_wind)} + {word('pv', lang)} {fmt_energy(m.A_pv)};  "
-             f"{word('peak_import', lang)} {m.max_import_mw:,.1f} MW, {word('peak_export', lang)} "
-             f"{m.max_export_mw:,.1f} MW")
+             f"{word('peak_import', lang)} {clean_zero(m.max_import_mw, 1):,.1f} MW, {word('peak_export', lang)} "
+             f"{clean_zero(m.max_export_mw, 1):,.1f} MW")
     return [word("energy", lang), table(headers, [row], right=set(range(len(headers)))), extra]
 
 
@@ -96,11 +98,32 @@ def cost_lines(result: CheckResult, lang: str) -> list[str]:
     return out
 
 
+def in_rule_table(v: Verdict) -> bool:
+    """True for the verdicts shown as rows of the rule table (checklist items are listed apart)."""
+    return v.status != "confirm" and v.rule.kind != "checklist"
+
+
+def summary_counts(result: CheckResult) -> dict[str, int]:
+    """The counts of the result line: the rule-table rows by status, and the checklist items shown.
+
+    They count exactly what the report shows: a checklist item that does not apply is neither
+    a row nor counted (it used to be counted as n/a).
+    """
+    c = dict(counts([v for v in result.verdicts if in_rule_table(v)]))
+    c["confirm"] = len(shown_checklist(result))
+    return c
+
+
+def shown_checklist(result: CheckResult) -> list[Verdict]:
+    """The checklist items listed under "To confirm" (those that apply to the site)."""
+    return [v for v in result.verdicts if v.rule.kind == "checklist" and v.status != "n/a"]
+
+
 def verdict_rows(result: CheckResult, lang: str, colour: Callable[[str, str], str]) -> list[list[str]]:
     rows = []
     other = "en" if lang == "zh" else "zh"
     for v in result.verdicts:
-        if v.status == "confirm" or (v.rule.kind == "checklist"):
+        if not in_rule_table(v):
             continue
         r = v.rule
         name = f"{r.name(lang)}"
@@ -146,7 +169,7 @@ def render_check(result: CheckResult, lang: str = "en", colour: bool = False, de
     out.append(word("rules", lang))
     headers = [word(k, lang) for k in ("rule", "value", "threshold", "margin", "verdict", "source")]
     out.append(table(headers, verdict_rows(result, lang, paint), right={1, 2, 3}))
-    checklist = [v for v in result.verdicts if v.rule.kind == "checklist" and v.status != "n/a"]
+    checklist = shown_checklist(result)
     if checklist:
         out.append("")
         out.append(word("checklist", lang))
@@ -157,7 +180,7 @@ def render_check(result: CheckResult, lang: str = "en", colour: bool = False, de
         out.append(word("alternatives", lang))
         names = {k: (zh if lang == "zh" else en) for k, (zh, en, _) in RATIO_DEFINITIONS.items()}
         rows = [[names.get(r["quantity"], r["quantity"]), r["definition_zh" if lang == "zh" else "definition"],
-                 r["formula"], f"{r['value']:.2f}"]
+                 r["formula"], f"{clean_zero(r['value'], 2):.2f}"]
                 for r in alternative_ratios(result.metrics)]
         out.append(table([word(k, lang) for k in ("quantity", "definition", "formula", "value")], rows,
                          right={3}))
@@ -168,8 +191,10 @@ def render_check(result: CheckResult, lang: str = "en", colour: bool = False, de
         out.append(word("notes", lang))
         out += [f"  - {n}" for n in notes]
     out.append("")
-    c = counts(result.verdicts)
+    c = summary_counts(result)
     summary = ", ".join(f"{c[s]} {word(s, lang)}" for s in ("pass", "fail", "review", "n/a") if c[s])
+    if c["confirm"]:
+        summary += f"; {c['confirm']} {word('to_confirm', lang)}"
     status = result.status
     b = result.binding
     tail = f"   {word('binding', lang)}: {b.rule.name(lang)} ({fmt_margin(b.margin, b.unit)})" if b else ""

@@ -48,6 +48,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "review": ("review", "需评估"),
     "n/a": ("n/a", "不适用"),
     "confirm": ("confirm", "需确认"),
+    "to_confirm": ("to confirm", "项需确认"),
     "overridden": ("overridden", "已覆盖"),
     "hours": ("rows", "时段数"),
     "weighted": ("representative days, weighted", "典型日加权"),
@@ -170,8 +171,24 @@ def table(headers: list[str], rows: list[list[str]], right: set[int] | None = No
     return "\n".join(lines)
 
 
+def clean_zero(x: float, digits: int | None = None) -> float:
+    """``x``, or +0.0 where it shows as zero with ``digits`` decimals (never "-0.00" or "-0").
+
+    Parameters
+    ----------
+    x : float
+    digits : int, optional
+        Decimals shown; None for ``g`` formats (only an exact -0.0 is changed).
+    """
+    if isinstance(x, bool) or not isinstance(x, int | float) or x != x:
+        return x
+    if x == 0 or (digits is not None and round(x, digits) == 0):
+        return 0.0
+    return x
+
+
 def fmt_energy(x: float) -> str:
-    return f"{x:,.0f}"
+    return f"{clean_zero(x, 0):,.0f}"
 
 
 def yes_no(value: bool, lang: str = "en") -> str:
@@ -189,10 +206,10 @@ def fmt_value(value, unit: str, lang: str = "en") -> str:
     if isinstance(value, float) and value != value:
         return "-"
     if unit == "%":
-        return f"{value:.2f} %"
+        return f"{clean_zero(value, 2):.2f} %"
     if unit in ("MWh", "MW"):
-        return f"{value:,.1f} {unit}"
-    return f"{value:g} {unit}".strip()
+        return f"{clean_zero(value, 1):,.1f} {unit}"
+    return f"{clean_zero(value):g} {unit}".strip()
 
 
 def fmt_threshold(op: str | None, threshold, unit: str, lang: str = "en") -> str:
@@ -202,8 +219,8 @@ def fmt_threshold(op: str | None, threshold, unit: str, lang: str = "en") -> str
         return ("= " if op == "==" else f"{op} ") + yes_no(threshold, lang)
     sym = {">=": "≥", "<=": "≤", "==": "=", "<": "<", ">": ">"}.get(op or "", op or "")
     if unit == "%":
-        return f"{sym} {threshold:.2f} %".replace(".00 %", " %")
-    return f"{sym} {threshold:g} {unit}".strip()
+        return f"{sym} {clean_zero(threshold, 2):.2f} %".replace(".00 %", " %")
+    return f"{sym} {clean_zero(threshold):g} {unit}".strip()
 
 
 def fmt_margin(margin: float | None, unit: str) -> str:
@@ -211,8 +228,10 @@ def fmt_margin(margin: float | None, unit: str) -> str:
         return "-"
     u = "pp" if unit == "%" else unit
     if unit == "%":
-        return f"{margin:+.2f} {u}"
-    return f"{margin:+,.1f} {u}" if unit in ("MWh", "MW") else f"{margin:+g} {u}"
+        return f"{clean_zero(margin, 2):+.2f} {u}"
+    if unit in ("MWh", "MW"):
+        return f"{clean_zero(margin, 1):+,.1f} {u}"
+    return f"{clean_zero(margin):+g} {u}"
 
 
 def energy_row(m, lang: str) -> tuple[list[str], list[str]]:
@@ -229,7 +248,8 @@ def energy_row(m, lang: str) -> tuple[list[str], list[str]]:
 _PHRASES_ZH: list[tuple[str, str]] = [
     (r"does not apply to this site", "不适用于本项目"),
     (r"no threshold for this site in the rule set", "规则集中没有适用于本项目的限值"),
-    (r"undefined \(no generation or load\)", "无定义（无发电或负荷）"),
+    (r"no renewable energy reaches the load or the grid \(E \+ S = 0\): the project supplies nothing",
+     "新能源电量既未供负荷也未上网（E + S = 0）：项目未供应任何电量"),
     (r"peak import", "最大下网"),
     (r"peak export", "最大上网"),
     (r"not stated for (.+): set sources\[\]\.(\w+)", r"未说明：\1（请设置 sources[].\2）"),
