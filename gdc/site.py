@@ -49,8 +49,8 @@ class _Strict(BaseModel):
 class Bounds(_Strict):
     """A capacity to be chosen by ``gdc size`` within ``[min, max]``."""
 
-    min: Annotated[float, Field(ge=0)] = 0.0
-    max: Annotated[float, Field(ge=0)]
+    min: Annotated[float, Field(ge=0)] = Field(0.0, description="smallest capacity gdc size may choose [MW or MWh]")
+    max: Annotated[float, Field(ge=0)] = Field(description="largest capacity gdc size may choose [MW or MWh]")
 
     @model_validator(mode="after")
     def _ordered(self) -> Bounds:
@@ -73,7 +73,7 @@ class Load(SeriesRef):
     """The user's hourly load."""
 
     unit: Literal["MW", "kW"] = Field(description="unit of the load column: MW or kW")
-    scale: Annotated[float, Field(gt=0)] = Field(1.0, description="multiplier applied after unit conversion")
+    scale: Annotated[float, Field(gt=0)] = Field(1.0, description="multiplier applied after unit conversion [-]")
 
 
 class Location(_Strict):
@@ -87,7 +87,7 @@ class Location(_Strict):
 class WeatherRef(_Strict):
     """A local weather file: EPW, TMY3, PVGIS TMY/hourly, or a plain CSV (GHI[, DNI, DHI], temperature, wind)."""
 
-    file: str
+    file: str = Field(description="weather file, relative to the site file")
     kind: Literal["epw", "tmy3", "pvgis_tmy", "pvgis_hourly", "csv"] | None = Field(
         None, description="default: detected from the file")
     wind_height_m: Annotated[float, Field(gt=0)] = Field(10.0, description="height of the wind speed [m]")
@@ -97,39 +97,49 @@ class PVSystemSpec(_Strict):
     """The PV system for a profile computed with pvlib (PVWatts)."""
 
     tilt_deg: Annotated[float, Field(ge=0, le=90)] | None = Field(None, description="default: from the latitude")
-    azimuth_deg: Annotated[float, Field(ge=0, lt=360)] = 180.0
-    tracking: Literal["fixed", "single_axis"] = "fixed"
-    dc_ac_ratio: Annotated[float, Field(gt=0.5, le=2.5)] = 1.2
-    losses_pct: Annotated[float, Field(ge=0, lt=100)] = 14.08
-    temperature_model: str | None = None
-    transposition: Literal["perez", "haydavies", "isotropic"] | None = None
-    decomposition: Literal["erbs", "disc"] | None = None
+    azimuth_deg: Annotated[float, Field(ge=0, lt=360)] = Field(
+        180.0, description="orientation of the modules [deg clockwise from north]; 180 = south")
+    tracking: Literal["fixed", "single_axis"] = Field("fixed", description="fixed tilt or single-axis tracking")
+    dc_ac_ratio: Annotated[float, Field(gt=0.5, le=2.5)] = Field(
+        1.2, description="DC peak over inverter AC rating [-]; AC output is clipped above it")
+    losses_pct: Annotated[float, Field(ge=0, lt=100)] = Field(
+        14.08, description="system losses (soiling, wiring, mismatch, availability) [%], PVWatts default")
+    temperature_model: str | None = Field(
+        None, description="pvlib SAPM cell-temperature model; default sapm_open_rack_glass_polymer")
+    transposition: Literal["perez", "haydavies", "isotropic"] | None = Field(
+        None, description="plane-of-array transposition model; default perez")
+    decomposition: Literal["erbs", "disc"] | None = Field(
+        None, description="GHI to DNI/DHI decomposition where the file gives GHI only; default erbs")
 
 
 class WindTurbineSpec(_Strict):
     """The wind farm for a profile computed with windpowerlib."""
 
     turbine: str = Field("GDC-6.25-200", description="gdc generic curve, windpowerlib type, or power-curve CSV")
-    hub_height_m: Annotated[float, Field(ge=10, le=300)] = 140.0
-    losses_pct: Annotated[float, Field(ge=0, lt=100)] = 12.0
-    shear: Literal["power", "log"] = "power"
-    hellman_exponent: Annotated[float, Field(gt=0, lt=1)] | None = None
-    roughness_length_m: Annotated[float, Field(gt=0)] | None = None
+    hub_height_m: Annotated[float, Field(ge=10, le=300)] = Field(140.0, description="hub height [m]")
+    losses_pct: Annotated[float, Field(ge=0, lt=100)] = Field(
+        12.0, description="wake, availability and electrical losses [%]")
+    shear: Literal["power", "log"] = Field(
+        "power", description="extrapolation of the wind speed to hub height: power law or log law")
+    hellman_exponent: Annotated[float, Field(gt=0, lt=1)] | None = Field(
+        None, description="power-law shear exponent [-]; default 1/7")
+    roughness_length_m: Annotated[float, Field(gt=0)] | None = Field(
+        None, description="log-law surface roughness length [m]; default 0.1")
 
 
 class SynthSpec(_Strict):
     """An offline synthetic profile (gdc.physics.synth), calibrated to the region."""
 
-    seed: int = 0
+    seed: int = Field(0, description="random seed: the same seed gives the same profile [-]")
     region: str | None = Field(None, description="shandong, shandong_offshore, ningxia, ...")
-    target_flh: Annotated[float, Field(gt=0, le=8760)] | None = Field(None, description="annual full-load hours")
+    target_flh: Annotated[float, Field(gt=0, le=8760)] | None = Field(None, description="annual full-load hours [h]")
 
 
 class Source(_Strict):
     """A wind or PV plant feeding the load over the dedicated line."""
 
-    name: str
-    type: Literal["pv", "wind"]
+    name: str = Field(description="name of the source, unique in the site")
+    type: Literal["pv", "wind"] = Field(description="pv or wind (offshore wind: type wind, offshore: true)")
     capacity_mw: Capacity = Field(
         description="installed capacity [MW] (PV: DC peak, MWp), or {min, max} bounds for gdc size"
     )
@@ -143,8 +153,8 @@ class Source(_Strict):
     distance_km: Annotated[float, Field(ge=0)] = Field(0.0, description="dedicated-line length to the load [km]")
     same_county: bool | None = Field(None, description="source in the same county-level unit (县/市/区) as the load")
     same_city: bool | None = Field(None, description="source in the same prefecture-level city (地级市) as the load")
-    county: str | None = None
-    city: str | None = None
+    county: str | None = Field(None, description="county-level unit of the source (for the report)")
+    city: str | None = Field(None, description="prefecture-level city of the source (for the report)")
     offshore: bool = Field(False, description="offshore / sea-related (涉海) source")
 
     @model_validator(mode="after")
@@ -172,14 +182,21 @@ class Storage(_Strict):
 
     power_mw: Capacity = Field(description="charge/discharge power [MW], or {min, max}")
     energy_mwh: Capacity = Field(description="usable-plus-reserve energy capacity [MWh], or {min, max}")
-    charge_efficiency: Annotated[float, Field(gt=0, le=1)] = 0.93
-    discharge_efficiency: Annotated[float, Field(gt=0, le=1)] = 0.92
-    soc_min: Annotated[float, Field(ge=0, lt=1)] = 0.15
-    soc_max: Annotated[float, Field(gt=0, le=1)] = 1.0
-    self_discharge_per_h: Annotated[float, Field(ge=0, lt=0.1)] = 0.0001
+    charge_efficiency: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.93, description="energy stored per energy charged [fraction, 0-1]")
+    discharge_efficiency: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.92, description="energy delivered per energy taken from the store [fraction, 0-1]")
+    soc_min: Annotated[float, Field(ge=0, lt=1)] = Field(
+        0.15, description="lowest state of charge [fraction of energy_mwh]; 0.15 = 85 % depth of discharge")
+    soc_max: Annotated[float, Field(gt=0, le=1)] = Field(
+        1.0, description="highest state of charge [fraction of energy_mwh]")
+    self_discharge_per_h: Annotated[float, Field(ge=0, lt=0.1)] = Field(
+        0.0001, description="share of the stored energy lost per hour [fraction/h]")
     grid_charging: bool = Field(False, description="may the storage charge from the public grid")
-    duration_h_min: Annotated[float, Field(ge=0)] | None = None
-    duration_h_max: Annotated[float, Field(gt=0)] | None = None
+    duration_h_min: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="for gdc size: energy_mwh >= duration_h_min x power_mw [h]")
+    duration_h_max: Annotated[float, Field(gt=0)] | None = Field(
+        None, description="for gdc size: energy_mwh <= duration_h_max x power_mw [h]")
 
     @model_validator(mode="after")
     def _soc_order(self) -> Storage:
@@ -214,7 +231,7 @@ class ExportForbidden(_Strict):
         default_factory=list, description="restrict hours_of_day to these months (empty: all year)"
     )
     file: str | None = Field(None, description="CSV with a 0/1 column, 1 = export forbidden")
-    column: str | None = None
+    column: str | None = Field(None, description="the 0/1 column of file (1 = no export in that hour)")
 
     @model_validator(mode="after")
     def _file_column(self) -> ExportForbidden:
@@ -234,8 +251,8 @@ class Days(_Strict):
 class Meters(_Strict):
     """Metered hourly flows of an operating project [MW]; replaces the simulated dispatch."""
 
-    file: str
-    unit: Literal["MW", "kW"] = "MW"
+    file: str = Field(description="CSV of metered hourly flows, relative to the site file")
+    unit: Literal["MW", "kW"] = Field("MW", description="unit of the metered columns: MW or kW")
     self_use: str = Field(description="column: renewable energy delivered to the load")
     export: str = Field(description="column: flow to the public grid")
     import_: str = Field(alias="import", description="column: flow from the public grid")
@@ -248,22 +265,27 @@ class Meters(_Strict):
 class TechCost(_Strict):
     """Override of one technology's cost (see ``models/technology/``)."""
 
-    capex_cny_per_kw: Annotated[float, Field(ge=0)] | None = None
-    capex_cny_per_kwh: Annotated[float, Field(ge=0)] | None = Field(None, description="storage energy part")
-    fixed_om_pct: Annotated[float, Field(ge=0, le=20)] | None = Field(None, description="% of capex a year")
-    life_years: Annotated[int, Field(ge=1, le=60)] | None = None
+    capex_cny_per_kw: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="investment per installed power [CNY/kW] (storage: the power part)")
+    capex_cny_per_kwh: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="storage energy part of the investment [CNY/kWh]")
+    fixed_om_pct: Annotated[float, Field(ge=0, le=20)] | None = Field(
+        None, description="fixed operation and maintenance [% of capex a year]")
+    life_years: Annotated[int, Field(ge=1, le=60)] | None = Field(None, description="economic life [years]")
 
 
 class Economics(_Strict):
     """Costs for ``gdc size``: a named preset (``models/technology/``) and overrides."""
 
-    preset: str = "china-2025"
-    discount_rate: Annotated[float, Field(ge=0, le=0.3)] | None = None
-    pv: TechCost | None = None
-    wind: TechCost | None = None
-    offshore_wind: TechCost | None = None
-    storage: TechCost | None = None
-    line_cny_per_km: Annotated[float, Field(ge=0)] | None = None
+    preset: str = Field("china-2025", description="cost preset, a file of models/technology/")
+    discount_rate: Annotated[float, Field(ge=0, le=0.3)] | None = Field(
+        None, description="real discount rate [fraction a year, e.g. 0.06]; default the preset's")
+    pv: TechCost | None = Field(None, description="override of the preset's PV costs")
+    wind: TechCost | None = Field(None, description="override of the preset's onshore wind costs")
+    offshore_wind: TechCost | None = Field(None, description="override of the preset's offshore wind costs")
+    storage: TechCost | None = Field(None, description="override of the preset's storage costs")
+    line_cny_per_km: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="dedicated-line investment [CNY/km]; default the preset's")
 
 
 class PriceRef(SeriesRef):
@@ -276,27 +298,35 @@ class CapacityCharge(_Strict):
     monthly = demand charge x capacity + T&D energy rate x average load rate x 730 h x capacity.
     """
 
-    demand_charge_cny_per_kw_month: Annotated[float, Field(ge=0)] = 0.0
-    td_rate_cny_per_kwh: Annotated[float, Field(ge=0)] = 0.0
-    average_load_rate: Annotated[float, Field(ge=0, le=1)] = 0.0
+    demand_charge_cny_per_kw_month: Annotated[float, Field(ge=0)] = Field(
+        0.0, description="demand (capacity) charge [CNY/kW/month] on the declared connection capacity")
+    td_rate_cny_per_kwh: Annotated[float, Field(ge=0)] = Field(
+        0.0, description="transmission-and-distribution energy rate [CNY/kWh]")
+    average_load_rate: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.0, description="average load rate of the province's >= 110 kV two-part users [fraction, 0-1]")
 
 
 class Tariff(_Strict):
     """Grid prices: a preset (``models/tariffs/``) or the site's own columns [CNY/kWh]."""
 
     preset: str | None = Field(None, description="e.g. shandong-2025-tou; default by jurisdiction")
-    import_price: Annotated[float, Field(ge=0)] | PriceRef | None = None
-    import_fees: list[Annotated[float, Field(ge=0)] | PriceRef] = Field(default_factory=list)
-    export_price: Annotated[float, Field(ge=0)] | PriceRef | None = None
-    capacity_charge: CapacityCharge | None = None
+    import_price: Annotated[float, Field(ge=0)] | PriceRef | None = Field(
+        None, description="price of energy from the grid [CNY/kWh]: a number or an hourly column")
+    import_fees: list[Annotated[float, Field(ge=0)] | PriceRef] = Field(
+        default_factory=list, description="fees added to every imported kWh [CNY/kWh]: numbers or hourly columns")
+    export_price: Annotated[float, Field(ge=0)] | PriceRef | None = Field(
+        None, description="price paid for exported energy [CNY/kWh]: a number or an hourly column")
+    capacity_charge: CapacityCharge | None = Field(
+        None, description="1192号 capacity-based T&D charge on the connection capacity [CNY/month]")
 
 
 class RuleOverride(_Strict):
     """A user override of one rule's threshold (e.g. a provincial figure the rule set lacks)."""
 
-    threshold: float | None = None
-    kind: Literal["hard", "review", "param", "checklist", "off"] | None = None
-    note: str | None = None
+    threshold: float | None = Field(None, description="the threshold, in the rule's own unit (% for shares, km, kV, MWh)")
+    kind: Literal["hard", "review", "param", "checklist", "off"] | None = Field(
+        None, description="change the rule's kind; off removes the rule")
+    note: str | None = Field(None, description="why (the source of the provincial figure), shown in the report")
 
 
 class Site(_Strict):
@@ -311,26 +341,28 @@ class Site(_Strict):
     """
 
     schema_: str | None = Field(None, alias="schema", description=f"optional schema tag, '{SCHEMA_ID}'")
-    name: str
+    name: str = Field(description="project name")
     jurisdiction: str = Field(description="national, shandong, ningxia, hunan, inner-mongolia-draft, or another province")
     rule_set: str | None = Field(None, description="pin a rule-set version, e.g. 'shandong/2025-10'")
     year: Annotated[int, Field(ge=int(_YEARS.min), le=int(_YEARS.max))] = Field(description="evaluation year")
     start_year: Annotated[int, Field(ge=int(_START_YEARS.min), le=int(_START_YEARS.max))] | None = Field(
         None, description="project start year; default: year")
-    project_type: Literal["grid-connected", "off-grid"] = "grid-connected"
+    project_type: Literal["grid-connected", "off-grid"] = Field(
+        "grid-connected", description="grid-connected, or off-grid (no import; unserved load fails)")
     users: Literal["single", "multiple"] = Field("single", description="one user (650号) or several (688号)")
-    description: str | None = None
+    description: str | None = Field(None, description="free text about the project")
     location: Location | None = Field(None, description="needed for weather or synthetic profiles")
-    load: Load
-    sources: list[Source] = Field(min_length=1)
-    storage: Storage | None = None
-    connection: Connection
-    export_forbidden: ExportForbidden | None = None
+    load: Load = Field(description="the user's hourly load [MW or kW]")
+    sources: list[Source] = Field(min_length=1, description="the wind and PV plants [MW each]")
+    storage: Storage | None = Field(None, description="a battery [MW / MWh]; none by default")
+    connection: Connection = Field(description="the connection to the public grid [kV, MW]")
+    export_forbidden: ExportForbidden | None = Field(
+        None, description="hours with no export allowed (renewable-consumption-difficult hours)")
     days: Days | None = Field(None, description="present when the series are representative days")
-    meters: Meters | None = None
+    meters: Meters | None = Field(None, description="metered flows of an operating project [MW or kW]")
     overrides: dict[str, RuleOverride] = Field(default_factory=dict, description="rule id -> override")
-    economics: Economics = Field(default_factory=Economics)
-    tariff: Tariff = Field(default_factory=Tariff)
+    economics: Economics = Field(default_factory=Economics, description="costs for gdc size [CNY]")
+    tariff: Tariff = Field(default_factory=Tariff, description="grid prices [CNY/kWh]")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -453,3 +453,44 @@ def test_screen_cli_does_not_rank_an_infinite_site_first(make_site, tmp_path):
     df = read_table(tmp_path / "out").set_index("id")
     assert df.loc["b", "status"] == "error" and "not a finite number" in df.loc["b", "error"]
     assert df.loc["a", "status"] != "error"
+
+
+# ----------------------------------------------------------------------------- issue 11: schema descriptions
+
+def _models_reachable_from_site():
+    import typing
+
+    from pydantic import BaseModel
+
+    from gdc.site import Site
+
+    seen: list[type] = []
+
+    def walk(t) -> None:
+        for a in typing.get_args(t):
+            walk(a)
+        if isinstance(t, type) and issubclass(t, BaseModel) and t not in seen:
+            seen.append(t)
+            for f in t.model_fields.values():
+                walk(f.annotation)
+
+    walk(Site)
+    return seen
+
+
+def test_every_site_field_has_a_description():
+    """Every field of every model reachable from Site says what it is (and its unit)."""
+    models = _models_reachable_from_site()
+    assert len(models) >= 20
+    missing = [f"{m.__name__}.{name}" for m in models for name, f in m.model_fields.items() if not f.description]
+    assert not missing, missing
+
+
+def test_schema_file_is_current():
+    """models/site.schema.json is what `gdc schema` writes (regenerate with gdc schema -o ...)."""
+    import json
+
+    from gdc.site import site_json_schema
+
+    shipped = json.loads((SAMPLES.parent / "models" / "site.schema.json").read_text(encoding="utf-8"))
+    assert shipped == json.loads(json.dumps(site_json_schema(), ensure_ascii=False))
