@@ -63,6 +63,38 @@ def write_template(path: str | Path, params: list[tuple[str, Any, str, str]], cu
     return path
 
 
+def _export_costs(site: Any, by_type: dict[str, Any], p: list[tuple[str, Any, str, str]]) -> list[str]:
+    """The site's ``economics`` overrides as template items (appended to ``p``); notes on the rest."""
+    eco = site.economics
+    notes: list[str] = []
+    wind = by_type.get("wind")
+    wind_cost = eco.offshore_wind if wind is not None and wind.offshore else eco.wind
+    techs = {"wind": wind_cost, "pv": eco.pv, "storage": eco.storage}
+    techs = {k: v for k, v in techs.items() if k == "storage" or k in by_type}  # as import-xlsx applies them
+    for zh, key in (("风电单位投资", "wind"), ("光伏单位投资", "pv")):
+        tc = techs.get(key)
+        if tc is not None and tc.capex_cny_per_kw is not None:
+            p.append((zh, float(tc.capex_cny_per_kw), "元/kW", f"economics.{key}.capex_cny_per_kw"))
+    if eco.storage is not None:
+        if eco.storage.capex_cny_per_kw is not None:
+            p.append(("储能功率单位投资", float(eco.storage.capex_cny_per_kw), "元/kW", "economics.storage.capex_cny_per_kw"))
+        if eco.storage.capex_cny_per_kwh is not None:
+            p.append(("储能容量单位投资", float(eco.storage.capex_cny_per_kwh), "元/kWh",
+                      "economics.storage.capex_cny_per_kwh"))
+    if eco.line_cny_per_km is not None:
+        p.append(("线路单位造价", float(eco.line_cny_per_km) / 1e4, "万元/km", "economics.line_cny_per_km"))
+    if eco.discount_rate is not None:
+        p.append(("折现率", round(100.0 * eco.discount_rate, 9), "%", "economics.discount_rate"))
+    # one O&M rate and one evaluation period in the template: only when every technology has the same
+    for zh, attr, unit in (("运维费率", "fixed_om_pct", "%"), ("评价年限", "life_years", "年")):
+        values = {getattr(tc, attr) if tc is not None else None for tc in techs.values()}
+        if len(values) == 1 and None not in values:
+            p.append((zh, values.pop(), unit, f"economics.*.{attr}"))
+        elif values - {None}:
+            notes.append(f"economics {attr} differs between technologies: not exported ({zh} is one value)")
+    return notes
+
+
 def export_template(site: Any, profiles: Any, path: str | Path) -> list[str]:
     """Write a site and its profiles as a template workbook that :func:`import_template` reads back.
 
@@ -138,8 +170,8 @@ def export_template(site: Any, profiles: Any, path: str | Path) -> list[str]:
     if c.spot_market:
         p.append(("现货市场", {"continuous": "连续运行", "not-continuous": "未连续运行"}[c.spot_market], "",
                   "connection.spot_market"))
+    notes: list[str] = _export_costs(site, by_type, p)
     # the ratio limits in force (overrides included), as the Chinese tools list them
-    notes: list[str] = []
     rs, _ = get_rule_set(site)
     ctx = ThresholdContext(site.year, site.effective_start_year, site_attr=lambda _p: None)
     names = {"self_use_min": "自发自用比例下限", "load_share_min": "绿电占比下限", "export_max": "上网电量比例上限",

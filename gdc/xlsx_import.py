@@ -31,6 +31,7 @@ from gdc.xlsx_template import (
     _find_sheet,
     _fraction,
     _norm,
+    _pct_rate,
     _to_float,
     fixed_threshold,
     split_unit,
@@ -151,6 +152,96 @@ def _fmt(x: Any) -> str:
     if isinstance(x, float) and x.is_integer():
         return str(int(x))
     return str(x)
+
+
+def _cost(items: dict[str, tuple[Any, str, str, int]], key: str, kind: str, file: Path, where: Any,
+          num: Any) -> float:
+    """A unit cost in CNY per kW, kWh or km (the item's unit, else the template's default)."""
+    x = num(key)
+    unit = items[key][1]
+    if x < 0:
+        raise InputError(f"a negative cost: {x:g}", file=file, field=where(key), fix="give the cost, 0 or more")
+    if not unit.strip():
+        if kind in ("cost_kw", "cost_kwh") and 0 < x < 50:
+            per = "W" if kind == "cost_kw" else "Wh"
+            raise InputError(f"{x:g} CNY per k{per} is far below any plant's cost: is it in 元/{per}?", file=file,
+                             field=where(key), fix=f"state the unit (单位: 元/k{per} or 元/{per})")
+        return x * (1e4 if kind == "cost_km" else 1.0)  # the template's defaults: 元/kW, 元/kWh, 万元/km
+    return _convert(x, unit, kind, file, where(key))
+
+
+def _economics(items: dict[str, tuple[Any, str, str, int]], other_items: list[tuple[str, Any, str, str]],
+               site: dict[str, Any], file: Path, where: Any, num: Any, notes: list[str]) -> dict[str, Any]:
+    """The template's costs as the site's ``economics`` overrides (the preset fills the rest).
+
+    风电/光伏单位投资 -> ``{wind,pv}.capex_cny_per_kw``; 储能单位投资 per kWh -> ``storage.capex_cny_per_kwh``
+    with the power part 0 (per kW: ``capex_cny_per_kw``, energy part 0); 运维费率 -> every technology's
+    ``fixed_om_pct``; 折现率 -> ``discount_rate`` (a fraction); 评价年限 -> every technology's
+    ``life_years`` (the tool recovers each investment over its evaluation period).
+    """
+    eco: dict[str, Any] = {}
+    offshore = any(s.get("offshore") for s in site.get("sources", []) if s["type"] == "wind")
+    wind_key = "offshore_wind" if offshore else "wind"
+
+    def tech(key: str) -> dict[str, Any]:
+        return eco.setdefault(key, {})
+
+    if "discount_rate" in items:
+        eco["discount_rate"] = round(_pct_rate(items["discount_rate"][0], items["discount_rate"][1], file,
+                                               where("discount_rate")), 12)
+    if "wind_capex" in items:
+        tech(wind_key)["capex_cny_per_kw"] = _cost(items, "wind_capex", "cost_kw", file, where, num)
+    if "pv_capex" in items:
+        tech("pv")["capex_cny_per_kw"] = _cost(items, "pv_capex", "cost_kw", file, where, num)
+    if "storage_capex" in items:
+        unit = _norm(items["storage_capex"][1])
+        if unit in _UNITS["cost_kw"]:
+            tech("storage").update(capex_cny_per_kw=_cost(items, "storage_capex", "cost_kw", file, where, num),
+                                   capex_cny_per_kwh=0.0)
+            notes.append("储能单位投资 is per kW: the storage energy part of the cost is 0")
+        else:
+            tech("storage").update(capex_cny_per_kwh=_cost(items, "storage_capex", "cost_kwh", file, where, num),
+                                   capex_cny_per_kw=0.0)
+            notes.append("储能单位投资 is per kWh: the storage power part of the cost is 0 "
+                         "(the whole system is priced by its energy, as in the template)")
+    if "storage_power_capex" in items:
+        tech("storage")["capex_cny_per_kw"] = _cost(items, "storage_power_capex", "cost_kw", file, where, num)
+    if "storage_energy_capex" in items:
+        tech("storage")["capex_cny_per_kwh"] = _cost(items, "storage_energy_capex", "cost_kwh", file, where, num)
+    if "line_cost" in items:
+        eco["line_cny_per_km"] = _cost(items, "line_cost", "cost_km", file, where, num)
+    techs = [wind_key] * any(s["type"] == "wind" for s in site.get("sources", [])) \
+        + ["pv"] * any(s["type"] == "pv" for s in site.get("sources", [])) + ["storage"]
+    if "opex_ratio" in items:
+        pct = round(100.0 * _pct_rate(items["opex_ratio"][0], items["opex_ratio"][1], file, where("opex_ratio")), 9)
+        for t in techs:
+            tech(t)["fixed_om_pct"] = pct
+    if "eval_period" in items:
+        value, unit, _n, _r = items["eval_period"]
+        years = _convert(num("eval_period"), unit, "years", file, where("eval_period"))
+        if not float(years).is_integer() or years < 1:
+            raise InputError(f"not a whole number of years: {years:g}", file=file, field=where("eval_period"),
+                             fix="give the evaluation period in whole years")
+        for t in techs:
+            tech(t)["life_years"] = int(years)
+        notes.append(f"评价年限 {int(years)} years: the life over which gdc spreads every investment "
+                     "(wind, PV, storage; the line keeps the preset's)")
+    # the battery replacement has no field: say what it would add
+    rec = {_norm(name): (value, unit) for name, value, unit, _note in other_items}
+    if {"电池更换年份", "电池更换单价"} <= set(rec) and eco.get("discount_rate") is not None:
+        try:
+            year = float(rec["电池更换年份"][0])
+            unit_cost = float(rec["电池更换单价"][0])
+            share = _fraction(rec["电池更换比例"][0], rec["电池更换比例"][1], file, "电池更换比例") \
+                if "电池更换比例" in rec else 1.0
+        except (TypeError, ValueError, InputError):
+            pass
+        else:
+            pv = unit_cost * share / (1.0 + eco["discount_rate"]) ** year
+            notes.append(f"电池更换 (battery replacement in year {year:g}) is not modelled: its present value is "
+                         f"{pv:.1f} 元/kWh ({unit_cost:g} x {share:g} / {1 + eco['discount_rate']:g}^{year:g}); "
+                         "add it to economics.storage.capex_cny_per_kwh to include it")
+    return eco
 
 
 def _rule_thresholds(jurisdiction: str, rule_set: str | None, year: int, start: int) -> tuple[Any, dict[str, Any]]:
@@ -431,6 +522,11 @@ def import_template(path: str | Path, site_out: str | Path, profiles_out: str | 
         data["export_forbidden"] = data["export_forbidden"].astype(int)
         site["export_forbidden"] = {"file": csv_ref, "column": "export_forbidden"}
 
+    # --- costs (economics) ---------------------------------------------------------------------------------
+    economics = _economics(items, other_items, site, file, where, num, notes)
+    if economics:
+        site["economics"] = economics
+
     # --- kept columns, recorded items, limits -------------------------------------------------------------
     for key in ("price", "loss_fee", "tdu_fee", "system_fee", "fund_fee"):
         if key in cols:
@@ -498,7 +594,8 @@ def import_template(path: str | Path, site_out: str | Path, profiles_out: str | 
             tail += ["#   " + line for line in yaml.safe_dump({"overrides": overrides}, allow_unicode=True,
                                                                    sort_keys=False).splitlines()]
     if recorded:
-        tail.append("# Template items gdc's site schema has no field for (yet): recorded, not used:")
+        tail.append("# Template items the site schema has no field for: recorded, not used "
+                    "(docs/xlsx-template.md says what gdc does instead):")
         tail += [f"#   {x}" for x in recorded]
     if other_cols:
         tail.append(f"# Curve columns kept in {profiles_out.name}, not used: " + ", ".join(h for h, _ in other_cols))

@@ -49,6 +49,16 @@ SOC下限 / SOC上限                         storage.soc_min / soc_max         
 接入电压等级 (电压等级, voltage)            connection.voltage_kv (required)             kV
 现货市场 (连续运行 / 未连续运行)            connection.spot_market                       rule set
 330kV电网 (是/否)                         connection.grid_330kv                        否
+风电单位投资 (windInvest)                  economics.wind.capex_cny_per_kw (offshore:   元/kW
+                                       economics.offshore_wind)
+光伏单位投资 (pvInvest)                    economics.pv.capex_cny_per_kw                元/kW
+储能单位投资 (essInvest)                   economics.storage.capex_cny_per_kwh, power   元/kWh
+                                       part 0 (in 元/kW: capex_cny_per_kw, energy 0)
+储能功率单位投资 / 储能容量单位投资          economics.storage.capex_cny_per_kw / _kwh    元/kW, 元/kWh
+线路单位造价                               economics.line_cny_per_km                    万元/km
+运维费率 (opexRatio)                      economics.{wind,pv,storage}.fixed_om_pct     %
+折现率 (discountRate)                     economics.discount_rate (3 % -> 0.03)        %
+评价年限 (evalPeriod)                     economics.{wind,pv,storage}.life_years       年
 =====================================  ===========================================  ==========
 
 Limits of the tool (自发自用比例下限 selfUseGenMin, 绿电占比下限 selfUseLoadMin, 上网电量比例上限
@@ -56,8 +66,9 @@ feedLimit, 弃电率上限 curtailLimit) are compared with the rule set's thresh
 differs becomes a commented-out ``overrides:`` entry (applied only with ``apply_limits``): the
 rules come from the rule files, not from a tool's settings. ``最大上网功率`` (feedPower) is
 compared with the connection capacity (gdc uses one capacity both ways). Every other item
-(prices, investment, O&M, staff, discount rate, initial SOC, ...) goes into a comment block
-of the site file: the schema has no field for it yet.
+(other fixed investment, staff, salary, battery replacement, initial SOC, average load rate,
+...) goes into a comment block of the site file: the schema has no field for it
+(docs/xlsx-template.md says what gdc does instead).
 
 Curve columns (header names; a unit in the header: 负荷(kW), 负荷[MW])
 ---------------------------------------------------------------------
@@ -106,6 +117,13 @@ _UNITS = {
     "km": {"km": 1.0, "公里": 1.0, "千米": 1.0, "m": 1e-3, "米": 1e-3},
     "kv": {"kv": 1.0, "千伏": 1.0},
     "h": {"h": 1.0, "小时": 1.0},
+    # unit costs, to CNY per kW, per kWh, per km
+    "cost_kw": {"元/kw": 1.0, "元/kwp": 1.0, "cny/kw": 1.0, "yuan/kw": 1.0, "元/w": 1000.0, "元/wp": 1000.0,
+                "cny/w": 1000.0, "万元/mw": 10.0, "万元/mwp": 10.0, "元/mw": 1e-3, "万元/万kw": 1.0},
+    "cost_kwh": {"元/kwh": 1.0, "cny/kwh": 1.0, "yuan/kwh": 1.0, "元/wh": 1000.0, "cny/wh": 1000.0,
+                 "万元/mwh": 10.0, "元/mwh": 1e-3},
+    "cost_km": {"元/km": 1.0, "cny/km": 1.0, "元/公里": 1.0, "万元/km": 1e4, "万元/公里": 1e4},
+    "years": {"年": 1.0, "a": 1.0, "y": 1.0, "yr": 1.0, "years": 1.0, "year": 1.0},
 }
 
 
@@ -115,7 +133,8 @@ class Item:
 
     key: str
     names: tuple[str, ...]
-    kind: str  # text, int, power, energy, storage, km, kv, h, rate, fraction, bool, choice, limit, record
+    kind: str  # text, int, power, energy, storage, km, kv, h, rate, fraction, bool, choice, limit,
+    #            cost_kw, cost_kwh, cost_storage, cost_km, pct_rate, years
     unit: str = ""  # default unit (documentation and export)
 
 
@@ -165,7 +184,34 @@ ITEMS: tuple[Item, ...] = (
                             "selfuseloadmin"), "limit", "%"),
     Item("export_max", ("上网电量比例上限", "上网比例上限", "余电上网比例上限", "feedlimit"), "limit", "%"),
     Item("curtail_max", ("弃电率上限", "弃电比例上限", "curtaillimit"), "limit", "%"),
+    # costs for gdc size: economics.* of the site file
+    Item("wind_capex", ("风电单位投资", "风电投资单价", "风电单位造价", "风电单位千瓦投资", "windinvest", "wind capex"),
+         "cost_kw", "元/kW"),
+    Item("pv_capex", ("光伏单位投资", "光伏投资单价", "光伏单位造价", "光伏单位千瓦投资", "pvinvest", "pv capex"),
+         "cost_kw", "元/kW"),
+    Item("storage_capex", ("储能单位投资", "储能投资单价", "储能单位造价", "essinvest", "storage capex"),
+         "cost_storage", "元/kWh"),
+    Item("storage_power_capex", ("储能功率单位投资", "储能功率投资单价", "storage power capex"), "cost_kw", "元/kW"),
+    Item("storage_energy_capex", ("储能容量单位投资", "储能能量单位投资", "储能容量投资单价", "storage energy capex"),
+         "cost_kwh", "元/kWh"),
+    Item("line_cost", ("线路单位造价", "送出线路单位造价", "线路造价", "line cost"), "cost_km", "万元/km"),
+    Item("opex_ratio", ("运维费率", "年运维费率", "运维费用比例", "运维成本比例", "opexratio", "o&m rate"), "pct_rate", "%"),
+    Item("discount_rate", ("折现率", "贴现率", "discountrate", "discount rate"), "pct_rate", "%"),
+    Item("eval_period", ("评价年限", "评价期", "计算期", "经济评价年限", "evalperiod", "evaluation period"), "years", "年"),
 )
+
+#: cost items -> the economics field they set (``{tech}`` is wind / offshore_wind, pv, storage)
+COST_FIELDS = {
+    "wind_capex": "economics.wind.capex_cny_per_kw (offshore_wind when 海上风电 is 是)",
+    "pv_capex": "economics.pv.capex_cny_per_kw",
+    "storage_capex": "economics.storage.capex_cny_per_kwh (per kWh; the power part 0) or capex_cny_per_kw (per kW)",
+    "storage_power_capex": "economics.storage.capex_cny_per_kw",
+    "storage_energy_capex": "economics.storage.capex_cny_per_kwh",
+    "line_cost": "economics.line_cny_per_km",
+    "opex_ratio": "economics.{wind,pv,storage}.fixed_om_pct",
+    "discount_rate": "economics.discount_rate (a fraction: 3 % -> 0.03)",
+    "eval_period": "economics.{wind,pv,storage}.life_years",
+}
 
 #: limit item -> (rule id, operator, threshold from the item's value [%])
 LIMITS = {
@@ -271,6 +317,20 @@ def _fraction(value: Any, unit: str, file: Path, where: str) -> float:
     if u.startswith("%"):
         return x / 100.0
     return x / 100.0 if x > 1.0 else x
+
+
+def _pct_rate(value: Any, unit: str, file: Path, where: str) -> float:
+    """A yearly rate (O&M, discount) as a fraction: '3 %', 3 with unit %, 0.03; a bare number of
+    0.3 or more is read as per cent (no rate of O&M or discount is 30 % or more a year)."""
+    text = str(value).strip()
+    x = _to_float(value, file, where)
+    if text.endswith("%"):
+        return x
+    if _norm(unit).startswith("%"):
+        return x / 100.0
+    if _norm(unit) not in ("",):
+        raise InputError(f"unknown unit '{unit}' for a rate", file=file, field=where, fix="give it in %")
+    return x / 100.0 if x >= 0.3 else x
 
 
 def _bool(value: Any, file: Path, where: str) -> bool:

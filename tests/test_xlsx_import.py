@@ -56,7 +56,7 @@ def test_v3_template_matches_its_site_file(tmp_path):
     assert data["storage"]["soc_min"] == pytest.approx(0.15)  # depth of discharge 85 %
     assert data["load"]["unit"] == "kW"
     # items with no schema field are kept as comments; the limits are compared, not applied
-    assert "#   风电单位投资 = 3600 元/kW" in text and "#   折现率 = 3 %" in text
+    assert "#   其他固定投资 = 1500 万元" in text and "#   风电单位投资" not in text
     assert "弃电率上限 20 %: the rule set national/2026-05 has no rule 'utilisation'" in text
     assert "overrides" not in data
     csv = result.profiles_path.read_text(encoding="utf-8").splitlines()
@@ -187,3 +187,70 @@ def test_template_prices_become_the_tariff(tmp_path):
     assert site.tariff.import_price is not None and len(site.tariff.import_fees) == 4
     costs = get_costs(site, get_profiles(site))
     assert costs.import_price[0] == pytest.approx(1000 * (0.146592 + 0.0094 + 0.0525 + 0.0062 + 0.022425), rel=1e-9)
+
+
+# ----------------------------------------------------------------------------- costs (economics)
+
+
+def test_v3_template_costs_become_the_economics(tmp_path):
+    """The template's own costs are kept (issue 10, section 7): read the numbers from the workbook
+    itself, then check the site's economics and the annual cost gdc derives from them.
+
+    Template: 风电单位投资 3600 元/kW, 光伏单位投资 2700 元/kW, 储能单位投资 600 元/kWh, 运维费率 1 %,
+    折现率 3 %, 评价年限 15 年. Capital recovery factor CRF(3 %, 15) = 0.03 / (1 - 1.03^-15) = 0.083767;
+    wind per MW a year = 1000 kW x 3600 x (0.083767 + 0.01) = 337,560 CNY; storage per MWh a year
+    = 1000 x 600 x 0.093767 = 56,260 CNY and per MW of power 0 (the template prices storage by energy).
+    """
+    from openpyxl import load_workbook
+
+    from gdc.economics import get_costs
+
+    ws = load_workbook(V3 / "template.xlsx", read_only=True)["参数"]
+    given = {r[0]: r[1] for r in ws.iter_rows(min_row=2, values_only=True)}
+    result = import_template(V3 / "template.xlsx", tmp_path / "site.yaml")
+    eco = yaml.safe_load(result.site_path.read_text(encoding="utf-8"))["economics"]
+    assert eco["wind"]["capex_cny_per_kw"] == given["风电单位投资"] == 3600
+    assert eco["pv"]["capex_cny_per_kw"] == given["光伏单位投资"] == 2700
+    assert eco["storage"] == {"capex_cny_per_kwh": given["储能单位投资"], "capex_cny_per_kw": 0.0,
+                              "fixed_om_pct": 1.0, "life_years": 15}
+    assert eco["discount_rate"] == pytest.approx(given["折现率"] / 100) == 0.03
+    for t in ("wind", "pv", "storage"):
+        assert eco[t]["fixed_om_pct"] == given["运维费率"] == 1
+        assert eco[t]["life_years"] == given["评价年限"] == 15
+    site = read_site(result.site_path)
+    costs = get_costs(site, get_profiles(site))
+    crf = 0.03 / (1 - 1.03 ** -15)
+    assert crf == pytest.approx(0.083767, abs=1e-6)
+    assert costs.per_mw["wind"] == pytest.approx(1000 * 3600 * (crf + 0.01)) == pytest.approx(337_560, abs=1)
+    assert costs.storage_per_mwh == pytest.approx(1000 * 600 * (crf + 0.01)) == pytest.approx(56_260, abs=1)
+    assert costs.storage_per_mw == 0.0
+    text = result.site_path.read_text(encoding="utf-8")
+    # the battery replacement has no field: its present value is stated, 400 x 100 % / 1.03^8 = 315.8 元/kWh
+    assert "present value is 315.8 元/kWh" in text
+
+
+def test_cost_units_and_bad_costs(tmp_path):
+    """元/W, 万元/MW and 元/kW for a storage cost; rates as '1.5%' or 0.05; a bare 3.6 for a cost is refused."""
+    write_template(tmp_path / "t.xlsx", params(风电单位投资=(3.6, "元/W"), 光伏单位投资=(270, "万元/MW"),
+                                               储能单位投资=(1200, "元/kW"), 运维费率=("1.5%", ""),
+                                               折现率=(0.05, ""), 海上风电=("是", "")), curves())
+    result = import_template(tmp_path / "t.xlsx", tmp_path / "a" / "site.yaml")
+    eco = yaml.safe_load(result.site_path.read_text(encoding="utf-8"))["economics"]
+    assert eco["offshore_wind"]["capex_cny_per_kw"] == pytest.approx(3600)  # 3.6 元/W x 1000
+    assert eco["pv"]["capex_cny_per_kw"] == pytest.approx(2700)  # 270 万元/MW = 2,700,000 / 1000 kW
+    assert eco["storage"]["capex_cny_per_kw"] == 1200 and eco["storage"]["capex_cny_per_kwh"] == 0
+    assert eco["pv"]["fixed_om_pct"] == pytest.approx(1.5) and eco["discount_rate"] == 0.05
+    assert "wind" not in eco
+    write_template(tmp_path / "u.xlsx", params(风电单位投资=(3.6, "")), curves())
+    with pytest.raises(InputError, match="is it in 元/W") as err:
+        import_template(tmp_path / "u.xlsx", tmp_path / "b" / "site.yaml")
+    assert "风电单位投资" in err.value.field
+
+
+def test_costs_round_trip(tmp_path):
+    """Import the V3 template, export the site, import again: the same economics."""
+    first = import_template(V3 / "template.xlsx", tmp_path / "a" / "site.yaml")
+    site = read_site(first.site_path)
+    export_template(site, get_profiles(site), tmp_path / "t.xlsx")
+    second = import_template(tmp_path / "t.xlsx", tmp_path / "b" / "site.yaml")
+    assert read_site(second.site_path).economics == site.economics
