@@ -224,3 +224,14 @@ def test_debug_after_the_command_shows_warnings(make_site):
                           env=env, timeout=60)
     assert quiet.returncode == 0 and "Warning" not in quiet.stderr
     assert loud.returncode == 0 and "RuntimeWarning: lib says hi" in loud.stderr
+
+
+def test_shell_completion_as_the_readme_says():
+    """``_GDC_COMPLETE=bash_source gdc`` prints the script; completing 'gdc ch' offers check."""
+    env = dict(os.environ, _GDC_COMPLETE="bash_source")
+    code = "from gdc.cli import main; main(prog_name='gdc')"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert "_gdc_completion" in proc.stdout
+    env.update(_GDC_COMPLETE="bash_complete", COMP_WORDS="gdc check x --disp", COMP_CWORD="3")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert proc.stdout.split() == ["plain,--dispatch"]
