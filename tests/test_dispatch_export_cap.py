@@ -19,9 +19,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import base_site
+from conftest import SAMPLES, base_site
 
-from gdc.check import check_file
+from gdc.check import check_file, check_site
+from gdc.dispatch import Design
+from gdc.site import read_site
 
 HOURS = slice(10, 15)
 
@@ -125,3 +127,32 @@ def test_weighted_days_budget_in_weighted_mwh(make_site):
     assert r.extra["export_cap"]["budget_mwh"] == pytest.approx(3 * 27.6)
     assert r.balance.re_export[HOURS].tolist() == pytest.approx([10.6, 6.0, 11.0, 0.0, 0.0], abs=1e-9)
     assert r.metrics.E == pytest.approx(82.8, abs=1e-9)
+
+
+def test_v3_tool_design_keeps_the_export_cap_as_the_tool_reports():
+    """The V3 planning tool's own optimum on its own curves (sample_sites/v3-tool-flat-load):
+    wind 192.725 MW, PV 78.372 MW, storage 22.739 MW / 45.477 MWh. The tool publishes
+    (drshare/directopt-tauri, src-tauri/src/compute/v3_expected.json and
+    docs/example/绿电直连新能源优化配置计算结果V3.0.md): 余电上网比例 20.0 %, 绿电比 (S/L)
+    72.474 %, 下网电量 154,321.7 MWh, 弃电量 103,131.9 MWh (弃电率 16.12 %), 全年新能源最大发电量
+    639,781.9 MWh, 自发自用占总可用电量比例 63.88 % (= (G - E) / A: it counts storage losses as
+    self-use; gdc's S/A excludes them). Before the cap the renewable-first dispatch exported
+    208,061 MWh, E/A = 32.5 %, fail.
+
+    gdc: E = 20 % x 639,781.85 = 127,956.4 MWh; the tool's own numbers agree to 0.01 pp:
+    S/L 72.473 %, I 154,327.6 MWh (+6 MWh, 0.004 %), C 103,112 MWh (-20 MWh; C/A 16.117 %),
+    (G - E)/A 63.883 %.
+    """
+    site = read_site(SAMPLES / "v3-tool-flat-load" / "site.yaml")
+    tool = Design({"wind": 192.7250104744364, "pv": 78.37249949366642}, 22.73862359098355, 45.47724718196709)
+    r = check_site(site, design=tool)
+    m = r.metrics
+    assert m.A == pytest.approx(639_781.86, abs=0.1)
+    assert m.export_share == pytest.approx(20.0, abs=1e-9)
+    assert m.E == pytest.approx(0.2 * m.A, rel=1e-9)
+    assert r.extra["export_cap"]["exports_before_mwh"] == pytest.approx(208_061, abs=1)
+    assert m.load_share == pytest.approx(72.474, abs=0.01)
+    assert m.I == pytest.approx(154_321.7, rel=1e-4)
+    assert 100 * m.C / m.A == pytest.approx(16.12, abs=0.01)
+    assert 100 * (m.G - m.E) / m.A == pytest.approx(63.88, abs=0.01)
+    assert r.status == "pass"
