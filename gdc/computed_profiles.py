@@ -2,7 +2,7 @@
 
 The bridge between the site schema and :mod:`gdc.physics` (pvlib, windpowerlib), imported
 only when a site uses ``weather:`` or ``synth:`` so that sites with CSV profiles stay fast.
-Timestamps are local China time; the profile must cover the load's year row by row.
+Timestamps are local China time; the profile covers the load's data year row by row.
 """
 
 from __future__ import annotations
@@ -29,8 +29,26 @@ def _location(site: Site, field: str):
     return site.location
 
 
-def compute_profile(site: Site, src: Source, index: int, n: int) -> np.ndarray:
-    """The per-unit profile of a source with ``weather:`` or ``synth:`` [MW/MW], ``n`` rows."""
+def compute_profile(site: Site, src: Source, index: int, n: int, year: int | None = None) -> np.ndarray:
+    """The per-unit profile of a source with ``weather:`` or ``synth:`` [MW/MW], ``n`` rows.
+
+    Parameters
+    ----------
+    site : Site
+    src : Source
+    index : int
+        Position of the source in ``site.sources`` (for messages).
+    n : int
+        Rows of the load [h].
+    year : int, optional
+        The data year of the site's series (:func:`gdc.profiles.check_time_axis`); default the
+        start year (:func:`gdc.profiles.data_year`), so ``gdc check --year Y`` computes the
+        same profile as the site's own year.
+    """
+    if year is None:
+        from gdc.profiles import data_year
+
+        year = data_year(site)
     field = f"sources[{index}]"
     loc = _location(site, f"{field}.{'weather' if src.weather else 'synth'}")
     if src.weather is not None:
@@ -38,7 +56,7 @@ def compute_profile(site: Site, src: Source, index: int, n: int) -> np.ndarray:
         if not path.is_file():
             raise InputError("weather file not found", file=path, field=f"{field}.weather.file",
                              fix="paths are relative to the site file")
-        weather = _weather(str(path), path.stat().st_mtime_ns, src.weather.kind, site.year)
+        weather = _weather(str(path), path.stat().st_mtime_ns, src.weather.kind, year)
         wlat, wlon = weather.attrs.get("latitude"), weather.attrs.get("longitude")
         if wlat is not None and wlon is not None and (abs(wlat - loc.latitude) > 1.0 or abs(wlon - loc.longitude) > 1.0):
             raise InputError(
@@ -63,20 +81,20 @@ def compute_profile(site: Site, src: Source, index: int, n: int) -> np.ndarray:
         if src.type == "pv":
             from gdc.physics.synth import synth_pv
 
-            series = synth_pv(loc.latitude, loc.longitude, site.year, seed=syn.seed, target_flh=syn.target_flh,
+            series = synth_pv(loc.latitude, loc.longitude, year, seed=syn.seed, target_flh=syn.target_flh,
                               region=syn.region, altitude_m=loc.altitude_m)
         else:
             from gdc.physics.synth import synth_wind
 
             wt = src.wind_turbine
-            series = synth_wind(loc.latitude, loc.longitude, site.year, seed=syn.seed, target_flh=syn.target_flh,
+            series = synth_wind(loc.latitude, loc.longitude, year, seed=syn.seed, target_flh=syn.target_flh,
                                 region=syn.region, hub_height_m=wt.hub_height_m if wt else None,
                                 turbine=wt.turbine if wt else None, losses_pct=wt.losses_pct if wt else None,
                                 altitude_m=loc.altitude_m)
     values = np.asarray(series, dtype=float)
     if len(values) != n:
         raise InputError(
-            f"the computed profile has {len(values)} hours ({site.year}), the load has {n}", file=site.path,
-            field=field, fix="computed profiles cover the evaluation year: give a load of the same length "
-            "(8784 rows in a leap year)")
+            f"the computed profile has {len(values)} hours ({year}), the load has {n}", file=site.path,
+            field=field, fix="computed profiles cover the data year of the load (its timestamps' year, else "
+            "start_year): give a load of the same length (8784 rows in a leap year)")
     return np.clip(values, 0.0, None)

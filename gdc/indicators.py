@@ -46,8 +46,13 @@ class Undefined:
 def _no_generation(m: Metrics, s: Site) -> Undefined:
     """A = 0: a direct-connection project is its renewable sources; nothing can be checked without them."""
     caps = [x.capacity_mw for x in s.sources if x.is_fixed()]
-    field = "sources[].capacity_mw" if caps and all(float(c) == 0 for c in caps) else "sources[].profile"
-    if field.endswith("capacity_mw"):
+    sized = s.needs_sizing()
+    zero_caps = sized or (caps and all(float(c) == 0 for c in caps))
+    field = "sources[].capacity_mw" if zero_caps else "sources[].profile"
+    if sized:
+        what, fix = ("the design checked has no generation", "check a design with a source above 0 MW "
+                     "(sources[].capacity_mw)")
+    elif zero_caps:
         what, fix = "every source's capacity is 0", "give the installed capacity of at least one source [MW]"
     else:
         what, fix = "no source produces in any hour", "point each source's profile at its per-unit output column"

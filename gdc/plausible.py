@@ -62,7 +62,8 @@ def ranges() -> dict[str, Range]:
     """The table of plausible ranges, keyed by row name (read once per process)."""
     import yaml
 
-    data = yaml.safe_load(_table_path().read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where installed: start-up speed
+    data = yaml.load(_table_path().read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
     out = {}
     for key, row in data["ranges"].items():
         out[key] = Range(

@@ -373,7 +373,7 @@ def get_profiles(site: Site) -> Profiles:
                                  file=site.path, field=f"sources[{i}]", fix="give a CSV profile per day instead")
             from gdc.computed_profiles import compute_profile
 
-            pu[src.name] = compute_profile(site, src, i, n)
+            pu[src.name] = compute_profile(site, src, i, n, year=int(axes[load_path][0].year))
             continue
         values, df, path = read_column(site, src.profile, field)
         _check_length(len(values), n, path, field, days)

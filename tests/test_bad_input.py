@@ -494,3 +494,35 @@ def test_schema_file_is_current():
 
     shipped = json.loads((SAMPLES.parent / "models" / "site.schema.json").read_text(encoding="utf-8"))
     assert shipped == json.loads(json.dumps(site_json_schema(), ensure_ascii=False))
+
+
+def test_computed_profile_is_of_the_data_year(tmp_path):
+    """A synthetic profile on a 2026 load (8760 rows, no timestamps), evaluated with --year 2028
+    (a leap year, 8784 h): synthesised for the data year 2026, so the 8760 rows still match."""
+    from gdc.profiles import get_profiles
+    from gdc.site import read_site, with_year
+
+    pd.DataFrame({"load_mw": np.full(8760, 50.0)}).to_csv(tmp_path / "load.csv", index=False)
+    site = {"name": "computed", "jurisdiction": "national", "year": 2026, "location": {"latitude": 37.4,
+            "longitude": 118.6}, "load": {"file": "load.csv", "column": "load_mw", "unit": "MW"},
+            "sources": [{"name": "pv", "type": "pv", "capacity_mw": 60, "synth": {"seed": 1, "region": "shandong"}}],
+            "connection": {"voltage_kv": 110, "capacity_mw": 60, "spot_market": "continuous"}}
+    (tmp_path / "site.yaml").write_text(yaml.safe_dump(site), encoding="utf-8")
+    base = read_site(tmp_path / "site.yaml")
+    p26, p28 = get_profiles(base), get_profiles(with_year(base, 2028))
+    assert len(p28.pu["pv"]) == 8760 and np.array_equal(p26.pu["pv"], p28.pu["pv"])
+    assert p28.index[0].year == 2026
+
+
+def test_zero_design_of_a_sizing_site_names_the_capacities(make_site):
+    from gdc.check import check_site
+    from gdc.dispatch import Design
+    from gdc.errors import InputError
+    from gdc.site import read_site
+
+    site = base_site()
+    site["sources"][1]["capacity_mw"] = {"min": 0, "max": 40}
+    s = read_site(make_site(site))
+    with pytest.raises(InputError) as e:
+        check_site(s, design=Design({"wf": 0.0, "pv": 0.0}, 0.0, 0.0))
+    assert e.value.field == "sources[].capacity_mw" and "design checked has no generation" in e.value.message
