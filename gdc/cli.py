@@ -406,9 +406,11 @@ def check(site_file: Path, json_out: str | None, hourly: str | None, lang: str, 
 @click.option("--certify", type=click.Choice(["lp", "dispatch"]), default="lp", show_default=True,
               help="With --typical-days: certify on the full year by the least-cost dispatch LP (exact cost), "
                    "or first by a constructive dispatch (faster; its cost is an upper bound).")
+@click.option("--save-lp", metavar="FILE", default=None,
+              help="Write the exact sizing LP, as handed to HiGHS, to FILE (.lp or .mps) for another solver.")
 def size(site_file: Path, json_out: str | None, hourly: str | None, lang: str, definitions: str,
          year: int | None, write_site: str | None, report: str | None, xlsx_out: str | None,
-         typical_days: int, certify: str) -> None:
+         typical_days: int, certify: str, save_lp: str | None) -> None:
     """Least-cost PV, wind and storage capacities that comply (Pyomo LP, HiGHS).
 
     Capacities given as {min, max} in the site file are chosen; numbers stay fixed.
@@ -430,11 +432,14 @@ def size(site_file: Path, json_out: str | None, hourly: str | None, lang: str, d
     if typical_days:
         from gdc.size_typical import size_site_typical
 
+        if save_lp:
+            raise InputError("--save-lp writes the exact full-year LP", field="--save-lp",
+                             fix="drop --typical-days to write it, or drop --save-lp")
         result = size_site_typical(site, n_days=typical_days, certificate=certify)
     else:
         from gdc.size import size_site
 
-        result = size_site(site)
+        result = size_site(site, save_lp=save_lp)
     emit_check(result, json_out=json_out, hourly=hourly, lang=lang, definitions=definitions, title="size")
     _write_reports(result, report, xlsx_out, lang)
     _write_site(result, write_site)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ from gdc.dispatch import Design
 from gdc.economics import cost_breakdown, get_costs
 from gdc.errors import InfeasibleError
 from gdc.optimise.model import OPEN_BOUND, CapacityBounds, LPData, build_model, lp_data
-from gdc.optimise.solve import CompiledLP, LPSolution, compile_model, solve, values
+from gdc.optimise.solve import CompiledLP, LPSolution, compile_model, solve, values, write_lp
 from gdc.profiles import Profiles, get_profiles
 from gdc.site import Site
 
@@ -37,6 +38,8 @@ class Solved:
     timings: dict[str, float] = field(default_factory=dict)
     model: Any = None
     compiled: CompiledLP | None = None
+    #: How the self-use-first rows were met (:func:`self_use_first_design`), empty when not checked.
+    self_use_first: dict[str, Any] = field(default_factory=dict)
 
 
 def _balance(data: LPData, m: Any, lp: CompiledLP, x: np.ndarray, forbidden: np.ndarray,
@@ -73,13 +76,19 @@ def _balance(data: LPData, m: Any, lp: CompiledLP, x: np.ndarray, forbidden: np.
 
 def solve_data(data: LPData, forbidden: np.ndarray, storage_template: StorageParams | None = None,
                elastic: bool = False, options: dict[str, Any] | None = None,
-               confirm_infeasible: bool = True) -> Solved:
-    """Build, compile and solve the LP of ``data``; the balance of the optimum."""
+               confirm_infeasible: bool = True, save_lp: str | Path | None = None) -> Solved:
+    """Build, compile and solve the LP of ``data``; the balance of the optimum.
+
+    ``save_lp`` writes the compiled LP, exactly as handed to HiGHS, to an ``.lp`` or ``.mps``
+    file before the solve (:func:`gdc.optimise.solve.write_lp`).
+    """
     t0 = time.perf_counter()
     m = build_model(data, elastic=elastic)
     t1 = time.perf_counter()
     lp = compile_model(m)
     t2 = time.perf_counter()
+    if save_lp is not None:
+        write_lp(lp, save_lp)
     sol = solve(lp, options, confirm_infeasible=confirm_infeasible)
     timings = {"build_s": t1 - t0, "translate_s": t2 - t1, "solve_s": sol.seconds}
     if not sol.optimal:
@@ -196,11 +205,135 @@ def _finish(site: Site, profiles: Profiles, solved: Solved, costs: Any, mode: st
         **{k: round(v, 4) for k, v in solved.timings.items()},
         "columns": len(solved.compiled.c), "rows": solved.compiled.A.shape[0],
     }
+    if solved.self_use_first:
+        res.extra["optimiser"]["self_use_first"] = solved.self_use_first
     return res
 
 
+#: Power below which an hourly flow counts as zero in the self-use-first check [MW].
+FLOW_TOL = 1e-6
+
+
+def self_use_first_shortfall(balance: Balance) -> np.ndarray:
+    """Per hour, how far a dispatch is from renewables serving the load first [MW]:
+    ``min(L_t, a_t) - u_t`` (``a_t`` available renewable power, ``u_t`` renewables to the
+    load) less, in hours without surplus, the standing loss the storage may take
+    (``sigma / eta_c x sum of soc`` over each period), plus grid charging in an hour with a
+    renewable surplus. Zero in every hour means
+    no hour both imports and exports (:func:`gdc.optimise.model.define_exchange_constraints`).
+    """
+    avail = balance.wind + balance.pv
+    surplus = avail > balance.load + FLOW_TOL
+    st = balance.storage
+    per = balance.period_hours
+    rate = st.self_discharge_per_h / st.charge_efficiency if st.energy_mwh > 0 else 0.0
+    # the standing loss the storage may take from renewables without a surplus, per period
+    charge = np.where(surplus, 0.0, balance.re_to_storage).reshape(-1, per)
+    allowed = rate * np.asarray(balance.soc, dtype=float).reshape(-1, per).sum(axis=1, keepdims=True)
+    total = charge.sum(axis=1, keepdims=True)
+    share = np.where(total > 0, np.minimum(allowed, total) / np.where(total > 0, total, 1.0), 0.0)
+    standing = (charge * share).ravel()
+    short = np.minimum(balance.load, avail) - balance.re_to_load - standing
+    return np.maximum(short, 0.0) + np.where(surplus, balance.grid_to_storage, 0.0)
+
+
+#: Relative gap at which the search over renewable capacities stops (:func:`self_use_first_design`).
+SELF_USE_GAP = 1e-6
+#: Most relaxations the search solves before it returns its best design with the gap reached.
+SELF_USE_MAX_NODES = 40
+
+
+def _with_sources(data: LPData, sources: dict[str, tuple[float, float]]) -> LPData:
+    return replace(data, bounds=replace(data.bounds, sources=sources))
+
+
+def self_use_first_design(data: LPData, solved: Solved, forbidden: np.ndarray,
+                          storage_template: StorageParams | None = None, gap_tol: float = SELF_USE_GAP,
+                          max_nodes: int = SELF_USE_MAX_NODES) -> Solved:
+    """The least-cost design whose dispatch serves the load with renewables first, from the sizing LP.
+
+    The rule ``u_t >= min(L_t, a_t)`` is exact as variable bounds once the renewable
+    capacities are fixed (``a_t`` is then a number), whatever the storage; with free
+    renewable capacities the sizing LP holds its secant over the capacity bounds, a valid
+    relaxation (:func:`gdc.optimise.model.define_exchange_constraints`). So:
+
+    1. When the LP's optimum serves the load first in every hour (shortfall <=
+       :data:`FLOW_TOL` MW), it is the exact optimum (``status: exact``).
+    2. Otherwise a branch and bound over the boxes of the free renewable capacities (the
+       only non-convex dimension: two numbers on most sites): each box's LP, with its own,
+       tighter secants, is a lower bound for the box; fixing the renewable capacities at the
+       box LP's values (storage still free) gives a compliant design, an upper bound. Boxes
+       are split at the LP's capacity until the least lower bound is within ``gap_tol``
+       (relative) of the best design, or ``max_nodes`` LPs were solved
+       (``status: branch-and-bound``, with ``lower_bound``, ``gap`` and ``nodes``).
+    """
+    short = self_use_first_shortfall(solved.balance)
+    hours = int((short > FLOW_TOL).sum())
+    names = [k for k, (lo, hi) in data.bounds.sources.items() if hi > lo]
+    if hours == 0 or not names:  # fixed renewable capacities: the rule is a bound (solver noise aside)
+        solved.self_use_first = {"status": "exact", "hours_short": 0, "lower_bound": solved.objective,
+                                 "gap": 0.0, "nodes": 1}
+        return solved
+    import heapq
+
+    t0 = time.perf_counter()
+    best: Solved | None = None
+
+    def upper(node: Solved) -> None:
+        nonlocal best
+        fixed = {k: (v, v) for k, v in node.design.capacities_mw.items()}
+        cand = solve_data(_with_sources(data, fixed), forbidden, storage_template)
+        if cand.solution.optimal and (best is None or cand.objective < best.objective):
+            best = cand
+
+    nodes = 1
+    heap = [(solved.objective, 0, dict(data.bounds.sources), solved)]
+    lower = solved.objective
+    while heap:
+        lower = heap[0][0]
+        if best is not None and best.objective - lower <= gap_tol * max(1.0, abs(best.objective)):
+            break
+        if nodes >= max_nodes:
+            break
+        _, _, box, node = heapq.heappop(heap)
+        if self_use_first_shortfall(node.balance).max() <= FLOW_TOL:
+            if best is None or node.objective < best.objective:
+                best = node  # this box's relaxation complies: an exact design
+            continue
+        upper(node)  # best first: the upper bound of the box with the least lower bound
+        if best is not None and best.objective - node.objective <= gap_tol * max(1.0, abs(best.objective)):
+            lower = node.objective
+            break
+        # split the side whose secants are loosest where the LP falls short, at the LP's value
+        gaps = self_use_first_shortfall(node.balance) > FLOW_TOL
+        k = max(names, key=lambda n: (box[n][1] - box[n][0]) * float(np.dot(data.weights[gaps], data.pu[n][gaps])))
+        lo, hi = box[k]
+        x = node.design.capacities_mw[k]
+        if not lo + 0.05 * (hi - lo) <= x <= hi - 0.05 * (hi - lo):
+            x = 0.5 * (lo + hi)
+        for part in ((lo, x), (x, hi)):
+            child_box = {**box, k: part}
+            child = solve_data(_with_sources(data, child_box), forbidden, storage_template)
+            nodes += 1
+            if child.solution.optimal and (best is None or child.objective < best.objective):
+                heapq.heappush(heap, (child.objective, nodes, child_box, child))
+        lower = heap[0][0] if heap else (best.objective if best is not None else lower)
+    if best is None:
+        raise RuntimeError(f"no design found whose dispatch serves the load with renewables first "
+                           f"({hours} hours short in the sizing LP)")
+    lower = min(lower, best.objective)
+    for key, v in solved.timings.items():
+        best.timings[key] = best.timings.get(key, 0.0) + v
+    best.timings["self_use_first_s"] = time.perf_counter() - t0
+    best.compiled = solved.compiled
+    gap = max(0.0, (best.objective - lower) / max(1.0, abs(best.objective)))
+    best.self_use_first = {"status": "branch-and-bound", "hours_short": hours, "lower_bound": lower,
+                           "gap": gap, "nodes": nodes}
+    return best
+
+
 def size_site(site: Site, profiles: Profiles | None = None, bounds: CapacityBounds | None = None,
-              options: dict[str, Any] | None = None) -> CheckResult:
+              options: dict[str, Any] | None = None, save_lp: str | Path | None = None) -> CheckResult:
     """Least-cost capacities that comply with the site's rules, checked by the checker.
 
     Parameters
@@ -212,6 +345,8 @@ def size_site(site: Site, profiles: Profiles | None = None, bounds: CapacityBoun
         Override the site's capacity bounds.
     options : dict, optional
         HiGHS options.
+    save_lp : str or Path, optional
+        Write the sizing LP, exactly as handed to HiGHS, to this ``.lp`` or ``.mps`` file.
 
     Returns
     -------
@@ -227,7 +362,10 @@ def size_site(site: Site, profiles: Profiles | None = None, bounds: CapacityBoun
     rule_set, _ = get_rule_set(site)
     costs = get_costs(site, profiles)
     data = lp_data(site, profiles, costs, rule_set, bounds)
-    solved = solve_data(data, profiles.export_forbidden, _storage_template(site), options=options)
+    solved = solve_data(data, profiles.export_forbidden, _storage_template(site), options=options,
+                        save_lp=save_lp)
+    if solved.solution.optimal and data.self_use_first:
+        solved = self_use_first_design(data, solved, profiles.export_forbidden, _storage_template(site))
     if not solved.solution.optimal:
         if solved.solution.status in ("Infeasible", "Primal infeasible or unbounded"):
             exp = explain_infeasible(site, profiles, data, rule_set)

@@ -111,6 +111,10 @@ class LPData:
     grid_charging: bool = False
     off_grid: bool = False
     rules: list[RuleConstraint] = field(default_factory=list)
+    #: Renewables serve the load first in every hour (self-use first, surplus only exported or
+    #: stored): no hour imports and exports at once (:func:`define_exchange_constraints`).
+    #: False gives the earlier relaxation (kept for bench/bench_size.py's comparison).
+    self_use_first: bool = True
 
     @property
     def has_storage(self) -> bool:
@@ -202,6 +206,17 @@ def lp_data(site: Site, profiles: Profiles, costs: Costs, rule_set: RuleSet,
     return data
 
 
+def available_range(data: LPData) -> tuple[np.ndarray, np.ndarray]:
+    """Least and largest available renewable power in each hour over the capacity bounds [MW]:
+    ``a_lo_t = sum_k p_kt lo_k``, ``a_hi_t = sum_k p_kt hi_k``."""
+    n = len(data.load)
+    lo, hi = np.zeros(n), np.zeros(n)
+    for k, p in data.pu.items():
+        lo += p * data.bounds.sources[k][0]
+        hi += p * data.bounds.sources[k][1]
+    return lo, hi
+
+
 def _hourly_upper_bounds(data: LPData, names: list[str], storage: bool) -> dict[str, np.ndarray]:
     """Upper bounds [MW, MWh] of the hourly variables: the model's own limits (export and
     import caps, a fixed storage power or energy) and the finite bounds the constraints imply.
@@ -276,7 +291,7 @@ CONSTRAINT_FAMILIES: dict[str, tuple[str, ...]] = {
     "balances": ("re_balance", "load_balance"),
     "storage": ("soc_dyn", "soc_grid", "soc_max", "soc_min", "charge_max", "discharge_max",
                 "duration_max", "duration_min"),
-    "exchange": ("grid_max",),
+    "exchange": ("grid_max", "self_use_first", "standing_loss"),
     "rules": ("rule_rows",),
 }
 
@@ -476,6 +491,55 @@ def define_exchange_constraints(m: Any, b: _Builder) -> None:
     data = b.data
     if b.grid_ch and data.import_cap is not None:
         m.grid_max = b.pyo.Constraint(b.T, rule=lambda mm, t: mm.m[t] + mm.g[t] <= data.import_cap)
+    if not data.self_use_first:
+        return
+    pyo = b.pyo
+    lo, hi = available_range(data)
+    load = np.asarray(data.load, dtype=float)
+    tol = 1e-9 * np.maximum(1.0, hi)
+    surplus = lo >= load  # renewables surely cover the load: u_t = L_t
+    deficit = (hi <= load) & ~surplus  # renewables surely fall short: nothing exported or curtailed
+    for t in np.flatnonzero(surplus).tolist():
+        if load[t] > 0.0:
+            m.u[t].setlb(float(load[t]))
+    for t in np.flatnonzero(deficit).tolist():
+        m.e[t].setub(0.0)
+        m.q[t].setub(0.0)
+    per = data.period_hours
+    rate = data.sigma / data.eta_c if b.storage else 0.0
+    if b.storage:
+        # without a surplus the storage takes renewable energy only for its standing loss,
+        # counted over the period (a night's loss is made good in the next sunny deficit hour)
+        hours = np.flatnonzero(deficit)
+        if rate > 0.0 and len(hours):
+            periods = sorted(set((hours // per).tolist()))
+            by_period = {p: hours[hours // per == p].tolist() for p in periods}
+
+            def loss_rule(mm, p):
+                return sum(mm.c[t] for t in by_period[p]) <= rate * sum(mm.s[t] for t in range(p * per, (p + 1) * per))
+
+            m.standing_loss = pyo.Constraint(periods, rule=loss_rule)
+        elif len(hours):
+            for t in hours.tolist():
+                m.c[t].setub(0.0)
+    if b.grid_ch:
+        for t in np.flatnonzero(lo > load).tolist():
+            m.g[t].setub(0.0)  # surplus hours: the storage takes renewable energy only
+    rows = np.flatnonzero(~surplus & ~deficit & (hi - lo > tol)).tolist()
+    if not rows:
+        return
+    kappa = ((np.minimum(load, hi) - lo) / np.where(hi > lo, hi - lo, 1.0)).tolist()
+    lo_l = lo.tolist()
+    pu, free, fixed_avail = b.pu, b.free, b.fixed_avail
+
+    def first_rule(mm, t):
+        avail = sum(pu[k][t] * mm.cap[k] for k in free if pu[k][t] != 0.0) + fixed_avail[t]
+        lhs = mm.u[t] - kappa[t] * avail
+        if rate > 0.0:
+            lhs = lhs + mm.c[t]  # u + c = a_t in a deficit hour (standing loss), u = L_t in a surplus one
+        return lhs >= lo_l[t] * (1.0 - kappa[t])
+
+    m.self_use_first = pyo.Constraint(rows, rule=first_rule)
 
 
 def annual_totals(m: Any, b: _Builder) -> dict[str, Any]:
