@@ -123,73 +123,213 @@ def _storage_template(site: Site) -> StorageParams:
 
 @dataclass
 class Explanation:
-    """Why no design complies: the rules that cannot be met together, and what would help."""
+    """Why no design complies: the rules that cannot be met together, and what would help.
 
-    shortfalls: list[dict[str, Any]]  # rule id, name, value reached, threshold, shortfall
+    Attributes
+    ----------
+    shortfalls : list of dict
+        The rules the elastic LP could not meet (nonzero slacks): ``rule``, ``name``,
+        ``name_zh``, ``value`` reached, ``threshold``, ``op``, ``unit``, ``shortfall``.
+    unserved_mwh : float [MWh/yr]
+        Load the elastic LP could not serve (off-grid).
+    needed : list of str
+        What would make it feasible, in English sentences (the advice, then the notes).
+    advice : list of dict
+        The least change of each capacity bound alone (:func:`gdc.optimise.advice.least_changes`):
+        ``bound`` (site field), ``name``, ``side`` (``max`` raised / ``min`` lowered),
+        ``fixed``, ``current`` and ``advised`` [``unit``] (None: this bound alone cannot make
+        it feasible) and ``rules`` (the rules that hold the advised value where it is).
+    notes : list of dict
+        Further sentences, ``{"en": ..., "zh": ...}``.
+    timings : dict
+        Seconds spent: ``elastic_s``, ``advice_s``.
+    """
+
+    shortfalls: list[dict[str, Any]]
     unserved_mwh: float
-    needed: list[str]  # sentences: what capacities would make it feasible
+    needed: list[str]
+    advice: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, str]] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-serialisable data (``advice``: ``[{bound, current, advised, unit, rules}, ...]``)."""
+        return {"shortfalls": self.shortfalls, "unserved_mwh": self.unserved_mwh, "advice": self.advice,
+                "needed": self.needed, "notes": self.notes, "timings": self.timings}
 
     def text(self, lang: str = "en") -> str:
+        """The explanation for people, in English (``en``) or Chinese (``zh``)."""
+        from gdc.optimise.advice import advice_sentence
+
+        zh = lang == "zh"
         lines = []
         if self.shortfalls:
-            lines.append("rules that cannot be met together within the capacity bounds "
+            lines.append("在容量范围内无法同时满足的规则（弹性线性规划的最接近解）：" if zh else
+                         "rules that cannot be met together within the capacity bounds "
                          "(closest approach of the elastic LP):")
             for s in self.shortfalls:
-                lines.append(f"  - {s['name']}: reaches {s['value']:.2f} {s['unit']} against "
-                             f"{s['op']} {s['threshold']:.2f} {s['unit']} (short by {s['shortfall']:.2f} "
-                             f"{'pp' if s['unit'] == '%' else s['unit']})")
+                short = ("个百分点" if zh else "pp") if s["unit"] == "%" else s["unit"]
+                op = {">=": "≥", "<=": "≤"}.get(s["op"], s["op"])
+                if zh:
+                    lines.append(f"  - {s['name_zh']}：达到 {s['value']:.2f} {s['unit']}，要求 {op} "
+                                 f"{s['threshold']:.2f} {s['unit']}（差 {s['shortfall']:.2f} {short}）")
+                else:
+                    lines.append(f"  - {s['name']}: reaches {s['value']:.2f} {s['unit']} against {op} "
+                                 f"{s['threshold']:.2f} {s['unit']} (short by {s['shortfall']:.2f} {short})")
         if self.unserved_mwh > 0:
-            lines.append(f"  - {self.unserved_mwh:,.0f} MWh/yr of load cannot be served (off-grid)")
-        if self.needed:
-            lines.append("what would make it feasible:")
-            lines += [f"  - {n}" for n in self.needed]
+            lines.append(f"  - 每年 {self.unserved_mwh:,.0f} MWh 负荷无法供应（离网）" if zh else
+                         f"  - {self.unserved_mwh:,.0f} MWh/yr of load cannot be served (off-grid)")
+        own = [advice_sentence(a, "en") for a in self.advice] + [n["en"] for n in self.notes]
+        extra = [n for n in self.needed if n not in own]
+        if self.advice or self.notes or extra:
+            lines.append("使其可行的最小调整（每次只调整一个边界，其余不变）：" if zh else
+                         "what would make it feasible (the least change of one bound, the others as given):")
+            lines += [f"  - {advice_sentence(a, lang)}" for a in self.advice]
+            lines += [f"  - {n['zh' if zh else 'en']}" for n in self.notes]
+            lines += [f"  - {n}" for n in extra]
         return "\n".join(lines)
 
 
+def _rule_entry(v: Any) -> dict[str, Any]:
+    """A rule as the advice names it: id, names, op, threshold and unit of its verdict."""
+    thr = v.threshold
+    thr = float(thr) if isinstance(thr, (int, float)) and not isinstance(thr, bool) else None
+    return {"id": v.rule.id, "name_en": v.rule.name_en, "name_zh": v.rule.name_zh, "op": v.rule.op,
+            "threshold": thr, "unit": v.unit}
+
+
+def _advice_items(studies: list[Any], data: LPData, verdicts: dict[str, Any],
+                  shortfall_ids: list[str]) -> list[dict[str, Any]]:
+    """The studies that say something, as data: the bounds whose change helps, first; one
+    entry per bound that no value makes feasible."""
+    from gdc.optimise.advice import HOURLY_METRICS, bound_field
+
+    bounds = {**data.bounds.sources, "storage_power": data.bounds.storage_power,
+              "storage_energy": data.bounds.storage_energy}
+    by_metric = {v.rule.metric: v for v in verdicts.values()}
+    helpful, hopeless = [], []
+    for name in dict.fromkeys(s.name for s in studies):
+        lo, hi = bounds[name]
+        fixed = lo == hi
+        mine = [s for s in studies if s.name == name]
+        moves = [s for s in mine if s.advised is not None and (
+            s.advised > s.current * (1 + 1e-9) + 1e-9 if s.side == "max" else s.advised < s.current * (1 - 1e-9) - 1e-9)]
+        if moves:
+            for s in moves:
+                ids = s.binding or shortfall_ids
+                rules = []
+                for key in ids:
+                    v = verdicts.get(key) or by_metric.get(HOURLY_METRICS.get(key, ""))
+                    if v is not None and v.rule.id not in {r["id"] for r in rules}:
+                        rules.append(_rule_entry(v))
+                helpful.append({"bound": bound_field(name, s.side, fixed), "name": name, "side": s.side,
+                                "fixed": fixed, "current": s.current, "advised": s.advised, "unit": s.unit,
+                                "rules": rules, "exact": s.serves_first is not False})
+        elif all(s.advised is None for s in mine):
+            side = mine[0].side
+            hopeless.append({"bound": bound_field(name, side, fixed), "name": name, "side": side, "fixed": fixed,
+                             "current": mine[0].current, "advised": None, "unit": mine[0].unit, "rules": [],
+                             "exact": True})
+    return helpful + hopeless
+
+
 def explain_infeasible(site: Site, profiles: Profiles, data: LPData, rule_set: Any) -> Explanation:
-    """Elastic LPs: which rules conflict, by how much, and which capacities would resolve it."""
+    """Why no design complies, and the least change of each capacity bound that would fix it.
+
+    One elastic model (a slack on every rule row and on the load balance), compiled once,
+    answers both questions (:func:`gdc.optimise.advice.least_changes`): its residual LP (the
+    least total violation within the site's bounds) gives the rules that cannot be met
+    together and by how much; then, for each capacity bound alone, the same LP with the
+    slacks fixed at 0, that bound opened and the capacity itself as objective gives the
+    least change of that bound that makes the sizing LP feasible, and the rules binding
+    there.
+
+    Parameters
+    ----------
+    site, profiles : Site, Profiles
+    data : LPData
+        The infeasible sizing LP.
+    rule_set : RuleSet
+
+    Returns
+    -------
+    Explanation
+    """
+    from gdc.optimise.advice import advice_sentence, least_changes
+
     forbidden = profiles.export_forbidden
     tmpl = _storage_template(site)
-    el = solve_data(data, forbidden, tmpl, elastic=True)
+    t0 = time.perf_counter()
+    def verify(caps: dict[str, float], bounds: dict[str, tuple[float, float]]) -> bool:
+        # renewable capacities fixed: the self-use-first rule is exact (variable bounds)
+        b = CapacityBounds(sources={k: (caps[k], caps[k]) for k in data.bounds.sources},
+                           storage_power=bounds.get("storage_power", (0.0, 0.0)),
+                           storage_energy=bounds.get("storage_energy", (0.0, 0.0)))
+        return solve_data(replace(data, bounds=b), forbidden, tmpl).solution.optimal
+
+    adv = least_changes(data, storage_allowed=site.storage is not None, verify=verify)
     shortfalls = []
     unserved = 0.0
-    if el.solution.optimal:
-        res = check_site(site, design=el.design, balance=el.balance, profiles=profiles)
+    verdicts: dict[str, Any] = {}
+    if adv.residual.optimal:
+        res = check_site(site, design=_residual_design(adv), balance=_residual_balance(adv, data, forbidden, tmpl),
+                         profiles=profiles)
         unserved = res.metrics.unserved
+        verdicts = {v.rule.id: v for v in res.verdicts}
         slack_ids = {rc.rule.id for rc in data.rules}
         for v in res.verdicts:
             if v.rule.id in slack_ids and v.status == "fail" and v.margin is not None:
                 shortfalls.append({"rule": v.rule.id, "name": v.rule.name_en, "name_zh": v.rule.name_zh,
                                    "value": float(v.value), "threshold": float(v.threshold), "op": v.rule.op,
                                    "unit": v.unit, "shortfall": -float(v.margin)})
-    needed: list[str] = []
-    # open every bound the site gives as a range or a fixed number, up to OPEN_BOUND
+    advice = _advice_items(adv.studies, data, verdicts, [s["rule"] for s in shortfalls])
+    t1 = time.perf_counter()
+    notes: list[dict[str, str]] = []
+    if not any(a["advised"] is not None for a in advice):
+        notes.append(_all_open_note(site, data, forbidden, tmpl))
+    needed = [advice_sentence(a, "en") for a in advice] + [n["en"] for n in notes]
+    return Explanation(shortfalls=shortfalls, unserved_mwh=unserved, needed=needed, advice=advice, notes=notes,
+                       timings={**{k: round(v, 4) for k, v in adv.timings.items()}, "advice_s": round(t1 - t0, 4),
+                                "notes_s": round(time.perf_counter() - t1, 4)})
+
+
+def _residual_design(adv: Any) -> Design:
+    """The capacities of the residual LP's solution (the closest approach)."""
+    x, cols = adv.residual.x, adv.columns
+    caps = {k: max(0.0, float(x[c])) for k, c in cols.items() if k not in ("storage_power", "storage_energy")}
+    return Design(capacities_mw=caps, storage_power_mw=max(0.0, float(x[cols["storage_power"]]))
+                  if "storage_power" in cols else 0.0,
+                  storage_energy_mwh=max(0.0, float(x[cols["storage_energy"]])) if "storage_energy" in cols else 0.0)
+
+
+def _residual_balance(adv: Any, data: LPData, forbidden: np.ndarray, tmpl: StorageParams) -> Balance:
+    d = _residual_design(adv)
+    storage = replace(tmpl, power_mw=d.storage_power_mw, energy_mwh=d.storage_energy_mwh) \
+        if "storage_power" in adv.columns else StorageParams()
+    return _balance(data, adv.model, adv.compiled, adv.residual.x, forbidden, storage)
+
+
+def _all_open_note(site: Site, data: LPData, forbidden: np.ndarray, tmpl: StorageParams) -> dict[str, str]:
+    """When no bound alone helps: whether opening every capacity bound together does."""
     b = data.bounds
     opened = CapacityBounds(
         sources={k: (lo, OPEN_BOUND) for k, (lo, hi) in b.sources.items()},
         storage_power=(b.storage_power[0], OPEN_BOUND if site.storage is not None else 0.0),
         storage_energy=(b.storage_energy[0], OPEN_BOUND if site.storage is not None else 0.0),
     )
-    open_data = replace(data, bounds=opened)
-    wide = solve_data(open_data, forbidden, tmpl)
-    if wide.solution.optimal:
-        d = wide.design
-        for k, cap in d.capacities_mw.items():
-            if cap > b.sources[k][1] + 1e-6:
-                needed.append(f"{k}: at least {cap:,.1f} MW (the site allows at most {b.sources[k][1]:,.1f} MW)")
-        if d.storage_power_mw > b.storage_power[1] + 1e-6:
-            needed.append(f"storage power: {d.storage_power_mw:,.1f} MW (at most {b.storage_power[1]:,.1f} MW allowed)")
-        if d.storage_energy_mwh > b.storage_energy[1] + 1e-6:
-            needed.append(f"storage energy: {d.storage_energy_mwh:,.1f} MWh "
-                          f"(at most {b.storage_energy[1]:,.1f} MWh allowed)")
-        if not needed:
-            needed.append("the least-cost design with open capacity bounds: "
-                          + ", ".join(f"{k} {v:,.1f} MW" for k, v in d.capacities_mw.items()))
-    else:
-        needed.append("no capacities make it feasible: the rules conflict at this load shape "
-                      "(e.g. the export cap and the load share), or the connection is too small; "
-                      "see the shortfalls above")
-    return Explanation(shortfalls=shortfalls, unserved_mwh=unserved, needed=needed)
+    wide = solve_data(replace(data, bounds=opened), forbidden, tmpl)
+    if not wide.solution.optimal:
+        return {"en": "no capacities make it feasible, even with every maximum opened: the rules conflict at this "
+                      "load shape, or a minimum or the connection is too large or too small; see the shortfalls above",
+                "zh": "即使放开所有容量上限也无法可行：在此负荷曲线下规则相互冲突，或某个容量下限、并网容量过大或过小；见上方差额"}
+    d = wide.design
+    parts = [f"{k} {v:,.1f} MW" for k, v in d.capacities_mw.items()]
+    if site.storage is not None:
+        parts.append(f"storage {d.storage_power_mw:,.1f} MW / {d.storage_energy_mwh:,.1f} MWh")
+    parts_zh = [p.replace("storage", "储能") for p in parts]
+    return {"en": "no bound alone makes it feasible; with every maximum opened together the least-cost design is "
+                  + ", ".join(parts),
+            "zh": "仅调整任何一个边界都无法可行；同时放开所有上限时的最低成本方案为：" + "，".join(parts_zh)}
 
 
 def _finish(site: Site, profiles: Profiles, solved: Solved, costs: Any, mode: str) -> CheckResult:
