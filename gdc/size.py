@@ -423,6 +423,7 @@ def self_use_first_design(data: LPData, solved: Solved, forbidden: np.ndarray,
         nonlocal best
         fixed = {k: (v, v) for k, v in node.design.capacities_mw.items()}
         cand = solve_data(_with_sources(data, fixed), forbidden, storage_template)
+        cand.model = cand.compiled = None  # keep the memory of one LP, not one per node
         if cand.solution.optimal and (best is None or cand.objective < best.objective):
             best = cand
 
@@ -454,6 +455,7 @@ def self_use_first_design(data: LPData, solved: Solved, forbidden: np.ndarray,
         for part in ((lo, x), (x, hi)):
             child_box = {**box, k: part}
             child = solve_data(_with_sources(data, child_box), forbidden, storage_template)
+            child.model = child.compiled = None
             nodes += 1
             if child.solution.optimal and (best is None or child.objective < best.objective):
                 heapq.heappush(heap, (child.objective, nodes, child_box, child))

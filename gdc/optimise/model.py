@@ -24,6 +24,34 @@ in forbidden hours; exchange within the connection capacity; off-grid: no import
 
 Objective [CNY/yr]: ``sum_k a_k^cap cap_k + a_P P + a_E E + sum_t w_t (pi_t (m_t + g_t) -
 rho_t e_t) + constants`` (see :mod:`gdc.economics`).
+
+Renewables serve the load first (``self_use_first``, issue 10 section 5). One meter at the
+point of interconnection settles one net flow per hour, so no hour may import and export at
+once. Without a rule the LP above does exactly that where export pays more than import
+(``rho_t > pi_t``): exchange argument, if ``e_t > 0`` and ``m_t > 0``, moving
+``d = min(e_t, m_t)`` from ``e`` to ``u`` and removing ``d`` of ``m`` keeps every hourly row,
+raises ``S``, lowers ``E`` and ``I`` (every rule ratio improves) and changes the cost by
+``w_t d (rho_t - pi_t)``. The meter alone is not an LP: the hour's cost ``min(pi_t n, rho_t n)``
+of the net import ``n`` is concave where ``rho_t > pi_t`` (one hour, 10 MW of renewables, 5 MW
+of load, a storage whose energy is worth ``v`` with ``pi < v < rho``: storing all 10 MW and
+importing the load, and exporting 5 MW, are the only optima; their mixtures cost more). gdc
+therefore uses the rules' own order, 自发自用为主、余电上网 read hour by hour, which is also the
+renewable-first dispatch's: ``u_t = min(L_t, a_t)``. In a surplus hour (``a_t >= L_t``) the
+load takes renewables only (no import, no storage discharge: the model's storage serves the
+load, it has no path to export); in a deficit hour nothing is exported or curtailed and the
+storage takes renewable energy only for its standing loss (``sum c_t <= sigma / eta_c sum s_t``
+over the period's deficit hours, else a storage with ``soc_min > 0`` could not stay cyclic on a
+day without surplus). This excludes no physical operation the site allows: "renewables charge
+the storage while the load imports" is, at every meter (generation, load, storage, point of
+interconnection), the same flows as "renewables serve the load and the grid charges the
+storage", i.e. grid charging, allowed with ``grid_charging: true`` (and then not renewable) and
+forbidden otherwise; curtailing while importing only costs more and lowers ``S``. Grid
+charging is kept to hours without a renewable surplus (``g_t = 0`` where ``a_t > L_t``), so a
+grid top-up on top of a stored surplus is not modelled. With fixed renewable capacities the
+rule is variable bounds and one row per period: exact. With free capacities ``min(L_t, a_t)``
+is concave in them; the rows hold its secant over the capacity bounds (valid: a concave
+function lies above its chords), and :func:`gdc.size.self_use_first_design` checks the optimum
+and closes the gap by branch and bound over the renewable capacities.
 """
 
 from __future__ import annotations
@@ -487,6 +515,20 @@ def define_exchange_constraints(m: Any, b: _Builder) -> None:
     ``X_t`` is the connection capacity (0 where exports are forbidden: every hour without a
     continuous spot market or off-grid, the designated hours), ``I`` the connection
     capacity when the rule set caps the exchange.
+
+    Renewables serve the load first (``data.self_use_first``; the argument is in the module
+    docstring), with ``a_t = sum_k p_kt cap_k`` in ``[lo_t, hi_t]`` over the capacity bounds::
+
+        u_t >= L_t                                  lo_t >= L_t (surely surplus): a bound
+        e_t = q_t = 0                               hi_t <= L_t (surely deficit): bounds
+        sum_{deficit t in p} c_t <= sigma/eta_c sum_{t in p} s_t    standing_loss, per period p
+        g_t = 0                                     lo_t > L_t (grid charging: surplus hours)
+        u_t (+ c_t) - kappa_t a_t >= lo_t (1 - kappa_t),  kappa_t = (min(L_t, hi_t) - lo_t) / (hi_t - lo_t)
+                                                    self_use_first, lo_t < L_t < hi_t
+
+    The last row is the secant of the concave ``min(L_t, a_t)`` over ``[lo_t, hi_t]`` (with
+    ``+ c_t`` when the storage has a standing loss, as ``u_t + c_t = a_t`` in a deficit hour):
+    a valid relaxation that is exact at the box corners; fixed capacities never need it.
     """
     data = b.data
     if b.grid_ch and data.import_cap is not None:
