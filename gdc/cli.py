@@ -407,7 +407,8 @@ def check(site_file: Path, json_out: str | None, hourly: str | None, lang: str, 
               help="With --typical-days: certify on the full year by the least-cost dispatch LP (exact cost), "
                    "or first by a constructive dispatch (faster; its cost is an upper bound).")
 @click.option("--save-lp", metavar="FILE", default=None,
-              help="Write the exact sizing LP, as handed to HiGHS, to FILE (.lp or .mps) for another solver.")
+              help="Write the full-year sizing LP, as handed to HiGHS, to FILE (.lp or .mps) for another "
+                   "solver (the first LP when the self-use-first search runs).")
 def size(site_file: Path, json_out: str | None, hourly: str | None, lang: str, definitions: str,
          year: int | None, write_site: str | None, report: str | None, xlsx_out: str | None,
          typical_days: int, certify: str, save_lp: str | None) -> None:
