@@ -22,9 +22,16 @@ the column bounds of the same ``highspy.Highs`` instance:
   ``g >= 0`` no larger value lowers the residual, so raising that maximum cannot make the LP
   feasible (``g <= 0``: nor can lowering that minimum): those bounds need no LP of their own.
 * each remaining study: slacks fixed at 0 (the sizing LP), the study's bound opened, cost
-  +-1 on its capacity. An interior point's claim that it is infeasible is confirmed by the
-  residual LP with the same bounds (a positive optimum is a proof with a dual certificate),
-  the dual simplex deciding only when the residual is within solver noise of 0.
+  +-1 on its capacity plus :data:`COST_TIE_BREAK` x the design's annual cost (the cheapest
+  design at the least capacity; it keeps the interior point off a degenerate face). An
+  interior point's claim that it is infeasible is confirmed by the residual LP with the
+  same bounds (a positive optimum is a proof with a dual certificate), the dual simplex
+  deciding only when the residual is within solver noise of 0.
+
+The studies solve the LP without the self-use-first rows (their secants depend on the
+capacity bounds the studies move): a relaxation, so below each advised value the site is
+infeasible for sure; at it, the design's own dispatch, or a re-solve with its renewable
+capacities fixed (where the rule is exact), confirms it (:attr:`BoundStudy.serves_first`).
 
 The rules that hold ``x_k*`` up are the rule rows with a nonzero dual at that optimum (and,
 for the hourly limits, export or import columns at the connection capacity, or at zero in
@@ -51,12 +58,20 @@ from gdc.optimise.solve import (
     run_highs,
 )
 
-#: A row dual or reduced cost below this is zero: the duals of the studies are in MW per
-#: weighted MWh (a rule row's dual ~ 1/8760 when it binds).
-DUAL_TOL = 1e-9
+#: A row dual or reduced cost below this is zero. The duals of the studies are in MW (or MWh)
+#: of the capacity per MWh of the rule row: one MW yields at most 8,760 MWh/yr, so a rule that
+#: holds the capacity up has a dual of order 1e-4 or more; the cost tie-break adds at most
+#: COST_TIE_BREAK x a few 1,000 CNY/MWh ~ 1e-6.
+DUAL_TOL = 1e-5
 #: A residual LP's reduced cost of a capacity [MWh per MW] at or beyond this (towards the
 #: useless side) shows that moving that bound cannot lower the least violation.
 SLOPE_TOL = 1e-6
+
+#: Weight of the design's annual cost [per CNY/yr] next to the capacity studied [MW]: it picks
+#: the cheapest design among those at the least capacity (without it the optimum is a huge
+#: degenerate face, on which HiPO stalled: 61 iterations and 37,000 simplex iterations of
+#: crossover, 80 s on the V3 case, against 56 iterations and 13 s with it, 2026-12-01).
+COST_TIE_BREAK = 1e-10
 
 #: Keys of the hourly limits in :attr:`BoundStudy.binding` (annual rules are given by rule id).
 HOURLY_KEYS = ("exchange_cap", "import_cap", "no_export", "no_export_forbidden")
@@ -200,6 +215,11 @@ class _Studies:
         self.lp = lp = compile_model(self.m)
         self.timings = {"build_s": t1 - t0, "translate_s": time.perf_counter() - t1}
         self.opts = {**default_options(len(lp.c)), **(options or {})}
+        if self.opts.get("solver") in ("ipm", "hipo", "ipx") and options is None:
+            # the advice needs the capacity and the duals, not a vertex: crossover took
+            # 37,000 simplex iterations (50-80 s) on some V3 studies that the interior point
+            # had solved in 7-12 s
+            self.opts["run_crossover"] = "off"
         self.h = h = make_highs(lp, self.opts)
         m = self.m
         self.cols = _columns(lp, m, data, storage)
@@ -210,7 +230,11 @@ class _Studies:
         self.slack_cols = np.array([c for c, _ in slack], dtype=np.int32)
         self.slack_cost = np.array([w for _, w in slack], dtype=float)
         n = len(lp.c)
-        h.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
+        self.all_cols = np.arange(n, dtype=np.int32)
+        #: the studies' tie-break: the design's own annual cost, scaled so that it never
+        #: outweighs the capacity studied (a cost saving of 1e9 CNY/yr per MW would be needed)
+        self.tie = COST_TIE_BREAK * np.asarray(lp.c, dtype=float)
+        self.tie[self.slack_cols] = 0.0
         h.changeObjectiveOffset(0.0)
         self.cap_idx = np.array(list(self.cols.values()), dtype=np.int32)
         #: a residual below this [MWh] is solver noise
@@ -224,11 +248,15 @@ class _Studies:
             self.h.changeColBounds(int(col), float(lo_hi[0]), float(lo_hi[1]))
 
     def _slacks(self, open_: bool) -> None:
+        """Slacks open at cost 1 per MWh and nothing else costed (the residual LP), or
+        fixed at 0 (the sizing LP) with the tie-break cost."""
         k = len(self.slack_cols)
-        if not k:
-            return
-        self.h.changeColsBounds(k, self.slack_cols, np.zeros(k), np.full(k, np.inf) if open_ else np.zeros(k))
-        self.h.changeColsCost(k, self.slack_cols, self.slack_cost if open_ else np.zeros(k))
+        cost = np.zeros(len(self.lp.c)) if open_ else self.tie.copy()
+        if k:
+            self.h.changeColsBounds(k, self.slack_cols, np.zeros(k), np.full(k, np.inf) if open_ else np.zeros(k))
+            if open_:
+                cost[self.slack_cols] = self.slack_cost
+        self.h.changeColsCost(len(cost), self.all_cols, cost)
 
     def residual(self, col: int | None = None, lo_hi: tuple[float, float] | None = None) -> LPSolution:
         """The least total violation [MWh] with the site's bounds (one of them replaced)."""
@@ -261,25 +289,29 @@ class _Studies:
         self._bounds(col, lo_hi)
         self._slacks(False)
         h = self.h
-        h.changeColCost(int(col), sign)
+        h.changeColCost(int(col), sign + self.tie[col])
         sol = run_highs(h)
         seconds, status = sol.seconds, sol.status
+        if sol.status == "Unknown" and sol.info.get("solver") == "hipo":
+            h.setOptionValue("solver", "ipx")  # HiPO stalled: IPX, as gdc.optimise.solve.solve does
+            sol = run_highs(h)
+            h.setOptionValue("solver", "hipo")
+            seconds, status = seconds + sol.seconds, sol.status
         if not sol.optimal:
-            h.changeColCost(int(col), 0.0)
             res = self.residual(col, lo_hi)
             seconds += res.seconds
             if res.optimal and res.objective > self.noise:
                 status = f"Infeasible (least violation {res.objective:,.1f} MWh)"
             else:  # no proof either way from the interior point: the dual simplex decides
                 self._bounds(col, lo_hi)
-                h.changeColCost(int(col), sign)
+                self._slacks(False)
+                h.changeColCost(int(col), sign + self.tie[col])
                 h.setOptionValue("solver", "simplex")
                 sol = run_highs(h)
                 solver = self.opts.get("solver", "choose")
                 h.setOptionValue("solver", ipm_solver() if solver == "ipm" else solver)
                 seconds += sol.seconds
                 status = sol.status
-        h.changeColCost(int(col), 0.0)
         return sol, status, seconds
 
 
