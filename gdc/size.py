@@ -2,9 +2,9 @@
 
 The pipeline is the check's with the LP in the middle: site -> profiles -> LP (Pyomo +
 HiGHS) -> hourly balance -> metrics -> verdicts (the same :func:`gdc.check.check_site`).
-When no design complies, an elastic LP (a penalised slack on every rule) says which rules
-cannot be met together and by how much, and a second one with open capacity bounds says
-what capacities would be needed.
+When no design complies, an elastic LP (a slack on every rule) says which rules cannot be
+met together and by how much, and one LP per capacity bound gives the least change of that
+bound alone that makes the site feasible (:func:`explain_infeasible`).
 """
 
 from __future__ import annotations
