@@ -9,7 +9,7 @@ Usage (from the repository root)::
 
 Methods: ``gdc`` is gdc's exact sizing, renewables serving the load first in every hour (no
 hour imports and exports at once: the sizing LP with its secant rows, then the branch and bound
-over the renewable capacities when the LP's optimum falls short, gdc.size.self_use_first_design);
+over the renewable capacities when the LP's optimum falls short, gdc.optimise.size.self_use_first_design);
 ``gdc-relaxed`` is the earlier LP without that rule (``LPData.self_use_first=False``), which
 may import and export in the same hour; ``reference`` is bench/reference_lp.py, the same
 relaxed LP as plain arrays.
@@ -45,7 +45,7 @@ def log(msg: str) -> None:
 def gdc_lp_data(inp):
     """The same sizing problem as gdc's own :class:`gdc.optimise.model.LPData`."""
     from gdc.optimise.model import CapacityBounds, LPData, RuleConstraint
-    from gdc.rules import Rule, Source
+    from gdc.rules.ruleset import Rule, Source
 
     def rule(rid):
         return Rule(id=rid, name_zh=rid, name_en=rid, kind="hard", source=Source("bench", "", ""), confidence="D")
@@ -74,7 +74,7 @@ def gdc_lp_data(inp):
 def time_gdc_optimise(inp, self_use_first=True):
     """gdc's own path on the same input: Pyomo build + standard-form translation + HiGHS
     with gdc's default options (gdc.optimise.solve.DEFAULT_OPTIONS); with ``self_use_first``
-    also the check and, where needed, the branch and bound of gdc.size.self_use_first_design."""
+    also the check and, where needed, the branch and bound of gdc.optimise.size.self_use_first_design."""
     t_imp = time.perf_counter()
     import pyomo.environ  # noqa: F401 - imports are process start-up, timed apart from the model
     import pyomo.repn.plugins.standard_form  # noqa: F401
@@ -82,7 +82,7 @@ def time_gdc_optimise(inp, self_use_first=True):
     t_imp = time.perf_counter() - t_imp
     from dataclasses import replace
 
-    from gdc.size import self_use_first_design, solve_data
+    from gdc.optimise.size import self_use_first_design, solve_data
 
     data = replace(gdc_lp_data(inp), self_use_first=self_use_first)
     forbidden = np.zeros(len(data.load), dtype=bool)

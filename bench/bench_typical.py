@@ -40,9 +40,9 @@ def main() -> None:
 
     import tsam  # noqa: F401 - imported once before timing (about 2 s), as in a batch
 
-    from gdc.site import read_site
-    from gdc.size import size_site
-    from gdc.size_typical import size_site_typical
+    from gdc.optimise.size import size_site
+    from gdc.optimise.typical import size_site_typical
+    from gdc.site.schema import read_site
     rows = []
     site = read_site(HERE / "sites" / "v3-size.yaml")
     ref_t = ref_obj = None

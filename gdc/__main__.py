@@ -1,3 +1,3 @@
-from gdc.cli import main
+from gdc.cli.main import main
 
 main()

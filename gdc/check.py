@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from gdc import __version__
-from gdc.balance import Balance
-from gdc.dispatch import Design, ExportCapResult, dispatch_within_caps
-from gdc.metrics import Metrics, alternative_ratios, compute_metrics
-from gdc.profiles import Profiles, get_profiles
-from gdc.rules import RuleSet, load_rule_set, normalise_jurisdiction
-from gdc.site import Site, read_site
-from gdc.verdicts import Verdict, binding, counts, evaluate, overall, spot_market_status
+from gdc.operation.balance import Balance
+from gdc.operation.dispatch import Design
+from gdc.operation.metrics import Metrics, alternative_ratios, compute_metrics
+from gdc.profiles.series import Profiles, get_profiles
+from gdc.rules.export_caps import ExportCapResult, dispatch_within_caps
+from gdc.rules.ruleset import RuleSet, load_rule_set, normalise_jurisdiction
+from gdc.rules.verdicts import Verdict, binding, counts, evaluate, overall, spot_market_status
+from gdc.site.schema import Site, read_site
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class CheckResult:
 
     def as_dict(self) -> dict[str, Any]:
         """The result as plain JSON-serialisable data."""
-        from gdc.metrics import DEFINITIONS
+        from gdc.operation.metrics import DEFINITIONS
 
         m = self.metrics
         return {
@@ -104,7 +105,7 @@ def check_site(site: Site, design: Design | None = None, balance: Balance | None
     balance : Balance, optional
         A balance computed elsewhere (e.g. the optimiser's dispatch); default the
         renewable-first dispatch with the year's exports kept within the rule set's annual
-        export caps (:func:`gdc.dispatch.dispatch_within_caps`), or the meters of an
+        export caps (:func:`gdc.rules.export_caps.dispatch_within_caps`), or the meters of an
         operating project (measured: no cap is applied).
     profiles : Profiles, optional
         Already-read profiles (saves reading them again in batches).
@@ -117,7 +118,7 @@ def check_site(site: Site, design: Design | None = None, balance: Balance | None
     caps: ExportCapResult | None = None
     if balance is None:
         if site.meters is not None:
-            from gdc.meters import balance_from_meters
+            from gdc.operation.meters import balance_from_meters
 
             balance = balance_from_meters(site, profiles)
             design = design or Design(capacities_mw={s.name: float(s.capacity_mw) if s.is_fixed() else 0.0

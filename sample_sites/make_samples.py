@@ -2,7 +2,7 @@
 
 Run from the repository root: ``python sample_sites/make_samples.py``. The external cases
 are read from ``../shared/cases`` (beside the repository); the synthetic sites use
-gdc's own offline synthesis (:mod:`gdc.physics.synth`) with the seeds and parameters
+gdc's own offline synthesis (:mod:`gdc.profiles.synth`) with the seeds and parameters
 written below and in each CSV's header comment. The CSV files are committed, so the
 samples work without running this script.
 """

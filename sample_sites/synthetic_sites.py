@@ -42,8 +42,8 @@ SITES = (
 
 
 def make_site(s: SynthSite, root: Path) -> None:
-    from gdc.physics.load import synth_load
-    from gdc.physics.synth import synth_pv, synth_wind
+    from gdc.profiles.load import synth_load
+    from gdc.profiles.synth import synth_pv, synth_wind
 
     load = synth_load(s.load_archetype, s.load_peak_mw, s.year, seed=s.seed)
     pv = synth_pv(s.latitude, s.longitude, s.year, seed=s.seed, region=s.pv_region)
@@ -51,15 +51,15 @@ def make_site(s: SynthSite, root: Path) -> None:
             "pv_pu": pv.to_numpy().round(5)}
     header = [
         f"synthetic profiles for the sample site '{s.folder}' (gdc offline synthesis, no measured data)",
-        f"load_mw: gdc.physics.load.synth_load('{s.load_archetype}', peak_mw={s.load_peak_mw}, year={s.year}, "
+        f"load_mw: gdc.profiles.load.synth_load('{s.load_archetype}', peak_mw={s.load_peak_mw}, year={s.year}, "
         f"seed={s.seed})",
-        f"pv_pu: gdc.physics.synth.synth_pv({s.latitude}, {s.longitude}, {s.year}, seed={s.seed}, "
+        f"pv_pu: gdc.profiles.synth.synth_pv({s.latitude}, {s.longitude}, {s.year}, seed={s.seed}, "
         f"region='{s.pv_region}')",
     ]
     for i, (col, region) in enumerate(s.wind.items()):
         w = synth_wind(s.latitude, s.longitude, s.year, seed=s.seed + 100 * (i + 1), region=region)
         cols[col] = w.to_numpy().round(5)
-        header.append(f"{col}: gdc.physics.synth.synth_wind({s.latitude}, {s.longitude}, {s.year}, "
+        header.append(f"{col}: gdc.profiles.synth.synth_wind({s.latitude}, {s.longitude}, {s.year}, "
                       f"seed={s.seed + 100 * (i + 1)}, region='{region}')")
     header.append("timestamps: local China time (UTC+8), start of each hour; written by sample_sites/make_samples.py")
     folder = root / s.folder

@@ -17,7 +17,7 @@ import yaml
 from click.testing import CliRunner
 from conftest import SAMPLES, base_site
 
-from gdc.cli import main
+from gdc.cli.main import main
 
 SHANDONG = SAMPLES / "shandong-export-battery"
 
@@ -79,7 +79,7 @@ def test_boolean_capacity_is_not_one_mw(shandong):
 
 def test_integers_and_exponents_are_numbers():
     """An int is a valid float field; ``1.5e1`` is the number 15 (YAML 1.1 would read it as text)."""
-    from gdc.site import load_yaml_text, parse_site
+    from gdc.site.schema import load_yaml_text, parse_site
 
     site = base_site()
     site["sources"][0]["capacity_mw"] = load_yaml_text("1.5e1")
@@ -117,8 +117,8 @@ def test_unit_slips_are_named(shandong, old, new, field, hint):
 
 def test_sizing_bounds_are_checked():
     """The max of {min, max} bounds is a capacity too."""
-    from gdc.errors import InputError
-    from gdc.site import parse_site
+    from gdc.site.errors import InputError
+    from gdc.site.schema import parse_site
 
     site = base_site()
     site["sources"][1]["capacity_mw"] = {"min": 0, "max": 50000}
@@ -129,7 +129,7 @@ def test_sizing_bounds_are_checked():
 
 def test_ranges_table_is_documented():
     """Every row of models/plausible-ranges.yaml has a date, a confidence letter and a reason."""
-    from gdc.plausible import ranges
+    from gdc.site.plausible import ranges
 
     rows = ranges()
     for key in ("pv_capacity_mw", "wind_capacity_mw", "offshore_wind_capacity_mw", "storage_power_mw",
@@ -141,7 +141,7 @@ def test_ranges_table_is_documented():
 
 def test_samples_are_plausible():
     """Every sample site stays valid under the table."""
-    from gdc.site import read_site
+    from gdc.site.schema import read_site
 
     for f in sorted(SAMPLES.glob("*/*.yaml")):
         read_site(f)
@@ -173,8 +173,8 @@ def test_gbk_site_file_is_bad_input(tmp_path):
 
 
 def test_read_yaml_directory_says_so(tmp_path):
-    from gdc.errors import InputError
-    from gdc.site import read_yaml
+    from gdc.site.errors import InputError
+    from gdc.site.schema import read_yaml
 
     with pytest.raises(InputError) as e:
         read_yaml(tmp_path)
@@ -291,9 +291,9 @@ def test_profile_path_is_a_directory(full_year, tmp_path):
 
 def test_kw_load_declared_as_mw(full_year):
     """The V3 tool's 64,000 kW load declared as MW: 64,000 MW / 1000 = 64 MW is plausible."""
-    from gdc.errors import InputError
-    from gdc.profiles import get_profiles
-    from gdc.site import parse_site
+    from gdc.profiles.series import get_profiles
+    from gdc.site.errors import InputError
+    from gdc.site.schema import parse_site
 
     v3 = SAMPLES / "v3-tool-flat-load"
     data = yaml.safe_load((v3 / "site.yaml").read_text(encoding="utf-8"))
@@ -390,7 +390,7 @@ def test_supply_share_with_nothing_delivered_fails(make_site):
 
 
 def test_every_ratio_says_what_undefined_means():
-    from gdc.indicators import INDICATORS
+    from gdc.rules.indicators import INDICATORS
 
     for name, ind in INDICATORS.items():
         if ind.den is not None:
@@ -462,7 +462,7 @@ def _models_reachable_from_site():
 
     from pydantic import BaseModel
 
-    from gdc.site import Site
+    from gdc.site.schema import Site
 
     seen: list[type] = []
 
@@ -490,7 +490,7 @@ def test_schema_file_is_current():
     """models/site.schema.json is what `gdc schema` writes (regenerate with gdc schema -o ...)."""
     import json
 
-    from gdc.site import site_json_schema
+    from gdc.site.schema import site_json_schema
 
     shipped = json.loads((SAMPLES.parent / "models" / "site.schema.json").read_text(encoding="utf-8"))
     assert shipped == json.loads(json.dumps(site_json_schema(), ensure_ascii=False))
@@ -499,8 +499,8 @@ def test_schema_file_is_current():
 def test_computed_profile_is_of_the_data_year(tmp_path):
     """A synthetic profile on a 2026 load (8760 rows, no timestamps), evaluated with --year 2028
     (a leap year, 8784 h): synthesised for the data year 2026, so the 8760 rows still match."""
-    from gdc.profiles import get_profiles
-    from gdc.site import read_site, with_year
+    from gdc.profiles.series import get_profiles
+    from gdc.site.schema import read_site, with_year
 
     pd.DataFrame({"load_mw": np.full(8760, 50.0)}).to_csv(tmp_path / "load.csv", index=False)
     site = {"name": "computed", "jurisdiction": "national", "year": 2026, "location": {"latitude": 37.4,
@@ -516,9 +516,9 @@ def test_computed_profile_is_of_the_data_year(tmp_path):
 
 def test_zero_design_of_a_sizing_site_names_the_capacities(make_site):
     from gdc.check import check_site
-    from gdc.dispatch import Design
-    from gdc.errors import InputError
-    from gdc.site import read_site
+    from gdc.operation.dispatch import Design
+    from gdc.site.errors import InputError
+    from gdc.site.schema import read_site
 
     site = base_site()
     site["sources"][1]["capacity_mw"] = {"min": 0, "max": 40}

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import SAMPLES, base_site, day_profiles
 
-from gdc.cli import main
+from gdc.cli.main import main
 
 
 def run(*args: str):
@@ -156,9 +156,9 @@ def test_bad_yaml(tmp_path):
 def test_debug_shows_traceback(make_site, tmp_path):
     site = base_site(jurisdiction="atlantis")
     path = make_site(site)
-    quiet = subprocess.run([sys.executable, "-m", "gdc.cli", "check", str(path)], capture_output=True, text=True)
+    quiet = subprocess.run([sys.executable, "-m", "gdc.cli.main", "check", str(path)], capture_output=True, text=True)
     assert quiet.returncode == 2 and "Traceback" not in quiet.stderr and "atlantis" in quiet.stderr
-    loud = subprocess.run([sys.executable, "-m", "gdc.cli", "--debug", "check", str(path)],
+    loud = subprocess.run([sys.executable, "-m", "gdc.cli.main", "--debug", "check", str(path)],
                           capture_output=True, text=True)
     assert loud.returncode != 0 and "Traceback" in loud.stderr and "InputError" in loud.stderr
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from conftest import SAMPLES
 
 from gdc import __version__
-from gdc.cli import main
+from gdc.cli.main import main
 
 V3 = SAMPLES / "v3-tool-flat-load"
 
@@ -186,7 +186,7 @@ def test_no_warning_reaches_the_terminal():
 
 SCRIPT = """
 import sys, warnings
-from gdc.cli import configure_warnings
+from gdc.cli.main import configure_warnings
 configure_warnings(sys.argv[1] == "debug")
 warnings.warn_explicit("deprecated thing", DeprecationWarning, "lib.py", 1, module="somelib")
 warnings.warn_explicit("overflow", RuntimeWarning, "lib.py", 2, module="numpy.core")
@@ -209,7 +209,7 @@ def test_library_warnings_hidden_gdc_notes_shown_debug_shows_all(mode):
 def test_debug_after_the_command_shows_warnings(make_site):
     """``gdc check SITE --debug`` switches the warnings back on, as ``gdc --debug check`` does."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONWARNINGS", "GDC_DEBUG")}
-    code = ("import sys, warnings; from gdc.cli import main, _STATE\n"
+    code = ("import sys, warnings; from gdc.cli.main import main, _STATE\n"
             "from gdc import check as c\n"
             "orig = c.check_site\n"
             "def noisy(site):\n"
@@ -229,7 +229,7 @@ def test_debug_after_the_command_shows_warnings(make_site):
 def test_shell_completion_as_the_readme_says():
     """``_GDC_COMPLETE=bash_source gdc`` prints the script; completing 'gdc ch' offers check."""
     env = dict(os.environ, _GDC_COMPLETE="bash_source")
-    code = "from gdc.cli import main; main(prog_name='gdc')"
+    code = "from gdc.cli.main import main; main(prog_name='gdc')"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert "_gdc_completion" in proc.stdout
     env.update(_GDC_COMPLETE="bash_complete", COMP_WORDS="gdc check x --disp", COMP_CWORD="3")

@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from gdc.check import check_file
-from gdc.errors import InputError
-from gdc.profiles import get_profiles
-from gdc.site import read_site
+from gdc.profiles.series import get_profiles
+from gdc.site.errors import InputError
+from gdc.site.schema import read_site
 
 
 def _tmy3() -> Path:

@@ -22,8 +22,8 @@ import pytest
 from conftest import SAMPLES, base_site
 
 from gdc.check import check_file, check_site
-from gdc.dispatch import Design
-from gdc.site import read_site
+from gdc.operation.dispatch import Design
+from gdc.site.schema import read_site
 
 HOURS = slice(10, 15)
 

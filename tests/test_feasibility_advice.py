@@ -19,10 +19,10 @@ import pytest
 import yaml
 from conftest import SAMPLES
 
-from gdc.errors import InfeasibleError
 from gdc.optimise.model import CapacityBounds
-from gdc.site import read_site
-from gdc.size import size_site
+from gdc.optimise.size import size_site
+from gdc.site.errors import InfeasibleError
+from gdc.site.schema import read_site
 
 PARK = SAMPLES / "park-2026-day-types"
 L_MWH = 201_139.2

@@ -262,7 +262,7 @@ def test_cli_save_lp_writes_the_lp_handed_to_highs(tmp_path):
     from click.testing import CliRunner
     from test_size import two_days
 
-    from gdc.cli import main
+    from gdc.cli.main import main
 
     site = two_days(tmp_path)
     for suffix in (".lp", ".mps"):

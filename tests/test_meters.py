@@ -7,7 +7,7 @@ import pytest
 from conftest import base_site, day_profiles
 
 from gdc.check import check_file
-from gdc.errors import InputError
+from gdc.site.errors import InputError
 
 
 def _meters(tmp_path, self_use, export, imp, curt):

@@ -18,16 +18,16 @@ import pytest
 from click.testing import CliRunner
 from conftest import SAMPLES
 
-from gdc.cli import main
+from gdc.cli.main import main
 from gdc.optimise.model import CapacityBounds, LPData
-from gdc.site import read_site
-from gdc.size import (
+from gdc.optimise.size import (
     optimal_dispatch,
     self_use_first_design,
     self_use_first_shortfall,
     size_site,
     solve_data,
 )
+from gdc.site.schema import read_site
 
 FLOW = 1e-6  # MW
 

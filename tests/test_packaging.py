@@ -6,7 +6,7 @@ import configparser
 
 from conftest import REPO
 
-from gdc.rules import models_dir
+from gdc.rules.ruleset import models_dir
 
 
 def test_every_subpackage_is_declared_in_setup_cfg():
@@ -28,7 +28,7 @@ def test_published_json_schema_is_current():
     """models/site.schema.json (for editors) matches the schema: regenerate with `gdc schema -o ...`."""
     import json
 
-    from gdc.site import site_json_schema
+    from gdc.site.schema import site_json_schema
 
     published = json.loads((REPO / "models" / "site.schema.json").read_text(encoding="utf-8"))
     assert published == json.loads(json.dumps(site_json_schema(), ensure_ascii=False)), \

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from gdc.errors import InputError
-from gdc.physics.dates import _holidays_day_types, get_day_types, get_lunar_new_year
+from gdc.profiles.calendar import _holidays_day_types, get_day_types, get_lunar_new_year
+from gdc.site.errors import InputError
 
 cc = pytest.importorskip("chinese_calendar")
 
@@ -95,6 +95,6 @@ def test_lunar_new_year_out_of_range():
 
 def test_holidays_is_imported_lazily():
     """Importing the load archetypes does not import ``holidays`` (start-up of ``gdc check``)."""
-    code = "import sys, gdc.physics.load, gdc.check; print('holidays' in sys.modules)"
+    code = "import sys, gdc.profiles.load, gdc.check; print('holidays' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

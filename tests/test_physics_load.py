@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gdc.errors import InputError
-from gdc.physics.dates import get_day_types, get_hourly_index, get_lunar_new_year
-from gdc.physics.load import ARCHETYPES, synth_load
+from gdc.profiles.calendar import get_day_types, get_hourly_index, get_lunar_new_year
+from gdc.profiles.load import ARCHETYPES, synth_load
+from gdc.site.errors import InputError
 
 
 @pytest.mark.parametrize("archetype", ARCHETYPES)

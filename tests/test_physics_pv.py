@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gdc.errors import InputError
-from gdc.physics.dates import get_hourly_index
-from gdc.physics.pv import PVSystem, get_pv_profile, get_solar_position
-from gdc.physics.synth import get_clear_sky
-from gdc.physics.weather import detect_kind, read_weather
+from gdc.profiles.calendar import get_hourly_index
+from gdc.profiles.pv import PVSystem, get_pv_profile, get_solar_position
+from gdc.profiles.synth import get_clear_sky
+from gdc.profiles.weather import detect_kind, read_weather
+from gdc.site.errors import InputError
 
 
 def _pvlib_data(name: str) -> Path:

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gdc.errors import InputError
-from gdc.physics.synth import synth_pv, synth_wind, synth_wind_speed
+from gdc.profiles.synth import synth_pv, synth_wind, synth_wind_speed
+from gdc.site.errors import InputError
 
 JINAN = (36.65, 117.0)
 YINCHUAN = (38.47, 106.27)

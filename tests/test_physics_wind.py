@@ -9,10 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gdc.errors import InputError
-from gdc.physics.resources import list_generic_turbines, models_path
-from gdc.physics.weather import read_weather
-from gdc.physics.wind import (
+from gdc.profiles.resources import list_generic_turbines, models_path
+from gdc.profiles.weather import read_weather
+from gdc.profiles.wind import (
     RHO0,
     WindFarm,
     correct_wind_speed_for_density,
@@ -24,6 +23,7 @@ from gdc.physics.wind import (
     get_wind_profile,
     read_power_curve,
 )
+from gdc.site.errors import InputError
 
 
 def _const(v: float, n: int = 24) -> pd.Series:

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from gdc.cli_profile import profile
-from gdc.errors import InputError
+from gdc.cli.profile import profile
+from gdc.site.errors import InputError
 
 
 def _tmy3() -> str:

@@ -6,8 +6,8 @@ import pytest
 from conftest import base_site
 
 from gdc.check import check_file
-from gdc.errors import InputError
-from gdc.rules import ThresholdContext, available_rule_sets, load_rule_set, models_dir
+from gdc.rules.ruleset import ThresholdContext, available_rule_sets, load_rule_set, models_dir
+from gdc.site.errors import InputError
 
 
 def _threshold(jurisdiction: str, rule: str, year: int, start: int | None = None):

@@ -70,7 +70,7 @@ def test_v3_case_load_in_kw_is_converted():
 ])
 def test_sample_site_verdicts(name, year, status, rules):
     from gdc.check import check_site
-    from gdc.site import read_site, with_year
+    from gdc.site.schema import read_site, with_year
 
     site = read_site(SAMPLES / name / "site.yaml")
     if year:

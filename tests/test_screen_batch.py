@@ -10,11 +10,11 @@ from click.testing import CliRunner
 from conftest import SAMPLES, base_site
 
 from gdc.check import check_file, check_site
-from gdc.cli import main
+from gdc.cli.main import main
 from gdc.screen.evaluate import run_chunk
 from gdc.screen.runner import screen
 from gdc.screen.store import read_table
-from gdc.site import parse_site
+from gdc.site.schema import parse_site
 
 HEADER = ["id", "base", "sources[1].capacity_mw", "year", "jurisdiction", "sources[2].capacity_mw", "load.file",
           "storage.power_mw", "storage.energy_mwh", "sources[0].capacity_mw"]

@@ -9,7 +9,6 @@ import pytest
 from conftest import SAMPLES, base_site
 
 from gdc.check import check_site
-from gdc.errors import InputError
 from gdc.screen.candidates import (
     apply_overrides,
     convert_cell,
@@ -20,7 +19,8 @@ from gdc.screen.candidates import (
 from gdc.screen.evaluate import evaluate_candidate
 from gdc.screen.store import Journal, build_table
 from gdc.screen.summary import rank, render_summary
-from gdc.site import parse_site, read_site
+from gdc.site.errors import InputError
+from gdc.site.schema import parse_site, read_site
 
 
 def write_csv(path, header, rows):

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import SAMPLES
 
-from gdc.cli import main
+from gdc.cli.main import main
 from gdc.screen.runner import screen
 from gdc.screen.store import read_table
 

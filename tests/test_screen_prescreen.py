@@ -9,12 +9,12 @@ import pytest
 from conftest import base_site
 
 from gdc.check import check_site
-from gdc.dispatch import Design
-from gdc.profiles import get_profiles
+from gdc.operation.dispatch import Design
+from gdc.profiles.series import get_profiles
 from gdc.screen.evaluate import NO_SIZE, run_candidate
 from gdc.screen.prescreen import bounds, prescreen
 from gdc.screen.runner import screen
-from gdc.site import read_site
+from gdc.site.schema import read_site
 
 
 def sized_site(make_site, wind=(0, 30), pv=(0, 40), power=(0, 5), energy=(0, 20), **changes):
@@ -68,7 +68,7 @@ def test_bound_holds_for_every_design_tried(make_site):
 
 
 def test_bound_holds_for_the_optimiser(make_site):
-    size = pytest.importorskip("gdc.size")
+    size = pytest.importorskip("gdc.optimise.size")
     site = sized_site(make_site, wind=(0, 10), pv=(0, 20), power=(0, 5), energy=(0, 20))
     b = bounds(site, get_profiles(site))
     r = size.size_site(site)
@@ -116,7 +116,7 @@ def test_size_batch_reports_infeasible_with_the_reason(make_site, tmp_path):
     df = res.table.set_index("id")
     assert df.loc["small", "status"] == "infeasible" and "load share S/L can reach at most 16.67 %" in df.loc["small", "error"]
     assert df.loc["far", "status"] == "infeasible" and df.loc["far", "error"].startswith("line_distance:")
-    if "gdc.size" in sys.modules or _has_size():
+    if "gdc.optimise.size" in sys.modules or _has_size():
         assert df.loc["fine", "status"] in ("pass", "review")
         assert df.loc["fine", "cost_cny_per_mwh"] > 0
     else:
@@ -126,11 +126,11 @@ def test_size_batch_reports_infeasible_with_the_reason(make_site, tmp_path):
 def _has_size() -> bool:
     import importlib.util
 
-    return importlib.util.find_spec("gdc.size") is not None
+    return importlib.util.find_spec("gdc.optimise.size") is not None
 
 
 def test_size_mode_without_gdc_size(make_site, monkeypatch):
     site = sized_site(make_site)
-    monkeypatch.setitem(sys.modules, "gdc.size", None)  # as if not installed
+    monkeypatch.setitem(sys.modules, "gdc.optimise.size", None)  # as if not installed
     row = run_candidate(site, "size")
     assert row["status"] == "error" and row["error"] == NO_SIZE

@@ -6,7 +6,7 @@ import pandas as pd
 from click.testing import CliRunner
 from conftest import SAMPLES
 
-from gdc.cli import main
+from gdc.cli.main import main
 
 
 def test_batch_html_and_workbook(tmp_path):

@@ -14,7 +14,7 @@ import pandas as pd
 from click.testing import CliRunner
 from conftest import REPO, SAMPLES
 
-from gdc.cli import main
+from gdc.cli.main import main
 from gdc.screen.runner import screen
 from gdc.screen.store import read_table
 

@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from conftest import REPO, SAMPLES
 
 from gdc.check import check_file, check_site
-from gdc.cli import main
-from gdc.economics import crf
-from gdc.errors import InfeasibleError
-from gdc.site import read_site
-from gdc.size import optimal_dispatch, size_site
+from gdc.cli.main import main
+from gdc.operation.prices import crf
+from gdc.optimise.size import optimal_dispatch, size_site
+from gdc.site.errors import InfeasibleError
+from gdc.site.schema import read_site
 
 #: PV annual cost per MW with the china-2025 preset: 3100 CNY/kW x (CRF(5 %, 25 y) + 1 % O&M)
 A_PV = 3100e3 * (crf(0.05, 25) + 0.01)
@@ -72,9 +72,9 @@ def test_objective_equals_reference_lp(tmp_path):
     from reference_lp import SizingInput, solve_reference
 
     from gdc.check import get_rule_set
-    from gdc.economics import get_costs
+    from gdc.operation.prices import get_costs
     from gdc.optimise.model import lp_data
-    from gdc.profiles import get_profiles
+    from gdc.profiles.series import get_profiles
 
     st = {"power_mw": {"min": 0, "max": 50}, "energy_mwh": {"min": 0, "max": 200}}
     site = read_site(two_days(tmp_path, storage=st, wind=True))
@@ -93,7 +93,7 @@ def test_objective_equals_reference_lp(tmp_path):
         e_max=200.0, eta_c=data.eta_c, eta_d=data.eta_d, sigma=data.sigma, soc_min=data.soc_min,
         soc_max=data.soc_max, gen_share=0.60, load_share=0.30, export_share=0.20, util_min=None)
     ref_obj = solve_reference(ref).objective
-    from gdc.size import solve_data
+    from gdc.optimise.size import solve_data
 
     ours = solve_data(data, prof.export_forbidden)
     assert ours.solution.optimal
@@ -108,7 +108,7 @@ def test_sized_storage_fixed_again_gives_same_dispatch_and_cost(tmp_path):
     sized = size_site(read_site(path))
     assert sized.design.storage_energy_mwh > 0  # storage is worth it here (import 650 > 0)
     out = tmp_path / "sized.yaml"
-    from gdc.write_site import write_sized_site
+    from gdc.exchange.write_site import write_sized_site
 
     write_sized_site(sized.site, sized.design, out)
     fixed = optimal_dispatch(read_site(out))
@@ -194,11 +194,11 @@ def test_interior_point_is_hipo_and_all_solvers_agree(tmp_path):
     import importlib.util
 
     from gdc.check import get_rule_set
-    from gdc.economics import get_costs
+    from gdc.operation.prices import get_costs
     from gdc.optimise.model import lp_data
+    from gdc.optimise.size import solve_data
     from gdc.optimise.solve import ipm_solver
-    from gdc.profiles import get_profiles
-    from gdc.size import solve_data
+    from gdc.profiles.series import get_profiles
 
     if importlib.util.find_spec("highspy_extras") is None:
         pytest.skip("highspy-extras not installed: IPX is the interior point")
@@ -224,9 +224,9 @@ def test_hipo_unknown_is_retried_with_ipx(tmp_path, monkeypatch):
     then runs IPX on the same LP instead of giving up (here HiPO's answer is relabelled)."""
     import gdc.optimise.solve as S
     from gdc.check import get_rule_set
-    from gdc.economics import get_costs
+    from gdc.operation.prices import get_costs
     from gdc.optimise.model import build_model, lp_data
-    from gdc.profiles import get_profiles
+    from gdc.profiles.series import get_profiles
 
     if S.ipm_solver() != "hipo":
         pytest.skip("HiPO not available")

@@ -20,7 +20,7 @@ import yaml
 from click.testing import CliRunner
 from conftest import SAMPLES
 
-from gdc.cli import main
+from gdc.cli.main import main
 
 
 def opened(tmp_path: Path, name: str) -> Path:

@@ -17,13 +17,13 @@ from click.testing import CliRunner
 from conftest import SAMPLES, base_site
 from openpyxl import load_workbook
 
-from gdc.cli import main
-from gdc.profiles import get_profiles
-from gdc.report.cells import csv_text
+from gdc.cli.main import main
+from gdc.exchange.cells import csv_text
+from gdc.exchange.xlsx_export import export_template
+from gdc.profiles.series import get_profiles
 from gdc.screen.report import write_batch_xlsx
 from gdc.screen.store import build_table, write_tables
-from gdc.site import read_site
-from gdc.xlsx_export import export_template
+from gdc.site.schema import read_site
 
 #: A live link if it were a formula, and one name per dangerous first character.
 NAMES = ['=HYPERLINK("http://x","y")', "+1+2", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]

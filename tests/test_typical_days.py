@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from conftest import REPO, SAMPLES
 
-from gdc.aggregate import reduce, typical_days
-from gdc.economics import get_costs
-from gdc.profiles import get_profiles
-from gdc.site import read_site
+from gdc.operation.prices import get_costs
+from gdc.optimise.aggregate import reduce, typical_days
+from gdc.profiles.series import get_profiles
+from gdc.site.schema import read_site
 
 V3_SIZE = REPO / "bench" / "sites" / "v3-size.yaml"
 
@@ -42,7 +42,7 @@ def test_repair_loop_certifies_on_the_full_year():
     load imported, gave 78,094,881). The certified design may cost more, never less; on 8 days
     it costs about 4 % above that bound.
     """
-    from gdc.size_typical import size_site_typical
+    from gdc.optimise.typical import size_site_typical
 
     r = size_site_typical(read_site(V3_SIZE), n_days=8)
     td = r.extra["typical_days"]
@@ -56,7 +56,7 @@ def test_repair_loop_certifies_on_the_full_year():
 def test_limit_exports_keeps_best_paid_hours():
     """Exports 4, 3, 2 MW (weights 1, 2, 1) at prices 100, 300, 200 within a 7.5 MWh budget:
     the 300-hour keeps 3 x 2 = 6 MWh, the 200-hour the remaining 1.5, the 100-hour nothing."""
-    from gdc.dispatch import limit_exports
+    from gdc.operation.dispatch import limit_exports
 
     out = limit_exports(np.array([4.0, 3.0, 2.0]), np.array([1.0, 2.0, 1.0]), np.array([100.0, 300.0, 200.0]), 7.5)
     assert out.tolist() == pytest.approx([0.0, 3.0, 1.5])
@@ -67,7 +67,7 @@ def test_limit_exports_keeps_best_paid_hours():
 def test_constructive_certificate_is_fast_and_an_upper_bound():
     """Certified by a constructive dispatch: compliant on the full year, at a cost no lower than
     the least-cost dispatch of the same design."""
-    from gdc.size_typical import size_site_typical
+    from gdc.optimise.typical import size_site_typical
 
     site = read_site(V3_SIZE)
     quick = size_site_typical(site, n_days=16, certificate="dispatch")

@@ -10,13 +10,13 @@ import yaml
 from click.testing import CliRunner
 
 from gdc.check import check_file
-from gdc.cli import main
-from gdc.errors import InputError
-from gdc.profiles import get_profiles
-from gdc.site import read_site
-from gdc.xlsx_export import export_template, write_template
-from gdc.xlsx_import import import_template
-from gdc.xlsx_template import split_unit
+from gdc.cli.main import main
+from gdc.exchange.template import split_unit
+from gdc.exchange.xlsx_export import export_template, write_template
+from gdc.exchange.xlsx_import import import_template
+from gdc.profiles.series import get_profiles
+from gdc.site.errors import InputError
+from gdc.site.schema import read_site
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_sites"
 V3 = SAMPLES / "v3-tool-flat-load"
@@ -177,9 +177,9 @@ def test_cli_import_xlsx(tmp_path):
 def test_template_prices_become_the_tariff(tmp_path):
     """The V3 template's hourly price and fee columns are the imported site's import tariff:
     hour 0 = 0.146592 + 0.0094 + 0.0525 + 0.0062 + 0.022425 = 0.237117 CNY/kWh (curves.csv row 1)."""
-    from gdc.economics import get_costs
-    from gdc.profiles import get_profiles
-    from gdc.site import read_site
+    from gdc.operation.prices import get_costs
+    from gdc.profiles.series import get_profiles
+    from gdc.site.schema import read_site
 
     template = SAMPLES / "v3-tool-flat-load" / "template.xlsx"
     res = import_template(template, tmp_path / "site.yaml")
@@ -203,7 +203,7 @@ def test_v3_template_costs_become_the_economics(tmp_path):
     """
     from openpyxl import load_workbook
 
-    from gdc.economics import get_costs
+    from gdc.operation.prices import get_costs
 
     ws = load_workbook(V3 / "template.xlsx", read_only=True)["参数"]
     given = {r[0]: r[1] for r in ws.iter_rows(min_row=2, values_only=True)}

@@ -1,1 +1,4 @@
-"""The sizing optimisation: the Pyomo LP (model.py) and its HiGHS solve (solve.py)."""
+"""Sizing: the Pyomo LP built from the rule set, its HiGHS solve, typical days and aggregation, costs.
+
+May import gdc.check and every layer below it (rules, operation, profiles, site); not exchange, report, screen or cli.
+"""

@@ -432,7 +432,7 @@ def fmt_advised(x: float, side: str) -> str:
 
 
 def advice_sentence(item: dict[str, Any], lang: str = "en") -> str:
-    """One line of advice (see :meth:`gdc.size.Explanation.as_dict` for ``item``), e.g.
+    """One line of advice (see :meth:`gdc.optimise.size.Explanation.as_dict` for ``item``), e.g.
     ``storage energy: at least 53.9 MWh (the site allows at most 20 MWh); below it “A ≥ 60 %”
     and “B ≥ 35 %” conflict``."""
     zh = lang == "zh"

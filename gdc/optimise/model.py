@@ -16,14 +16,14 @@ Constraints (t in hours, periods cyclic: the whole year, or each representative 
     e_t <= X_t;  m_t + g_t <= I                                        exchange, from the rules
 
 and every hard (and param) energy rule of the site's rule set for the evaluated year,
-generated from the rule set through :data:`gdc.indicators.INDICATORS`: an annual ratio rule
+generated from the rule set through :data:`gdc.rules.indicators.INDICATORS`: an annual ratio rule
 ``num / den  op  threshold`` becomes ``num - threshold/100 x den  op  0`` over the weighted
 annual totals ``A = sum_k a_k cap_k``, ``S = sum w (u + d)``, ``E = sum w e``,
 ``C = sum w q``, ``L``; hourly rules set bounds (no export without a continuous spot market or
 in forbidden hours; exchange within the connection capacity; off-grid: no import).
 
 Objective [CNY/yr]: ``sum_k a_k^cap cap_k + a_P P + a_E E + sum_t w_t (pi_t (m_t + g_t) -
-rho_t e_t) + constants`` (see :mod:`gdc.economics`).
+rho_t e_t) + constants`` (see :mod:`gdc.operation.prices`).
 
 Renewables serve the load first (``self_use_first``, issue 10 section 5). One meter at the
 point of interconnection settles one net flow per hour, so no hour may import and export at
@@ -50,7 +50,7 @@ charging is kept to hours without a renewable surplus (``g_t = 0`` where ``a_t >
 grid top-up on top of a stored surplus is not modelled. With fixed renewable capacities the
 rule is variable bounds and one row per period: exact. With free capacities ``min(L_t, a_t)``
 is concave in them; the rows hold its secant over the capacity bounds (valid: a concave
-function lies above its chords), and :func:`gdc.size.self_use_first_design` checks the optimum
+function lies above its chords), and :func:`gdc.optimise.size.self_use_first_design` checks the optimum
 and closes the gap by branch and bound over the renewable capacities.
 """
 
@@ -61,12 +61,12 @@ from typing import Any
 
 import numpy as np
 
-from gdc.economics import Costs
-from gdc.indicators import INDICATORS
-from gdc.profiles import Profiles
-from gdc.rules import Rule, RuleSet, ThresholdContext
-from gdc.site import Bounds, Site
-from gdc.verdicts import _applies, site_attr, spot_market_status
+from gdc.operation.prices import Costs
+from gdc.profiles.series import Profiles
+from gdc.rules.linear import RuleConstraint, rule_constraints
+from gdc.rules.ruleset import RuleSet
+from gdc.rules.verdicts import spot_market_status
+from gdc.site.schema import Bounds, Site
 
 #: Upper bound used for a capacity the site leaves open [MW or MWh] (only for elastic studies).
 OPEN_BOUND = 1e5
@@ -99,16 +99,6 @@ class CapacityBounds:
             storage_power=(design.storage_power_mw, max(upper, design.storage_power_mw)),
             storage_energy=(design.storage_energy_mwh, max(upper, design.storage_energy_mwh)),
         )
-
-
-@dataclass(frozen=True)
-class RuleConstraint:
-    """An annual rule as a linear constraint ``sum(coef x symbol) op 0`` over annual totals."""
-
-    rule: Rule
-    terms: dict[str, float]  # symbol (A, S, E, C, L, A_wind, A_pv, E_forbidden) -> coefficient
-    op: str  # ">=" or "<="
-    threshold: float
 
 
 @dataclass
@@ -147,58 +137,6 @@ class LPData:
     @property
     def has_storage(self) -> bool:
         return self.bounds.storage_power[1] > 0 and self.bounds.storage_energy[1] > 0
-
-
-def rule_constraints(rule_set: RuleSet, site: Site,
-                     tighten: dict[str, float] | None = None) -> tuple[list[RuleConstraint], dict[str, bool]]:
-    """The rule set's hard energy rules as LP constraints, and the hourly restrictions.
-
-    ``tighten`` moves annual ratio thresholds inward by that many percentage points (used by
-    the typical-day sizing's repair loop; never by the exact model).
-
-    Returns
-    -------
-    constraints : list of RuleConstraint
-        Annual rules.
-    hourly : dict
-        ``no_export`` (all hours), ``no_export_forbidden`` (forbidden hours),
-        ``exchange_cap`` (connection capacity on import and export), ``no_unserved``.
-    """
-    spot = spot_market_status(site, rule_set)
-    ctx = ThresholdContext(site.year, site.effective_start_year, site_attr(site, spot))
-    out: list[RuleConstraint] = []
-    hourly = {"no_export": False, "no_export_forbidden": False, "exchange_cap": False, "no_unserved": False}
-    for rule in rule_set.active():
-        if rule.kind not in ("hard", "param") or rule.metric is None:
-            continue
-        ind = INDICATORS[rule.metric]
-        if ind.scope == "site" or _applies(rule, site, spot) is not True:
-            continue
-        if ind.scope == "hourly":
-            key = {"exported_energy_mwh": "no_export", "export_in_forbidden_hours_mwh": "no_export_forbidden",
-                   "max_exchange_mw": "exchange_cap", "unserved_energy_mwh": "no_unserved"}[rule.metric]
-            hourly[key] = True
-            continue
-        op = ">=" if rule.op in (">=", ">") else "<="
-        shift = (tighten or {}).get(rule.id, 0.0) * (1.0 if op == ">=" else -1.0)
-        spec = rule.threshold
-        if isinstance(spec, dict) and "grid_utilisation" in spec:
-            # threshold x A = (g_wind A_wind + g_pv A_pv): linear in the capacities
-            g = spec["grid_utilisation"]
-            terms = {k: v for k, v in ind.num.items()}
-            terms["A_wind"] = terms.get("A_wind", 0.0) - (g["wind"] + shift) / 100.0
-            terms["A_pv"] = terms.get("A_pv", 0.0) - (g["pv"] + shift) / 100.0
-            out.append(RuleConstraint(rule, terms, op, float("nan")))
-            continue
-        thr = rule.threshold_at(ctx)
-        if thr is None:
-            continue
-        thr = float(thr) + shift
-        terms = dict(ind.num)
-        for k, v in (ind.den or {}).items():
-            terms[k] = terms.get(k, 0.0) - float(thr) / 100.0 * v
-        out.append(RuleConstraint(rule, terms, op, float(thr)))
-    return out, hourly
 
 
 def lp_data(site: Site, profiles: Profiles, costs: Costs, rule_set: RuleSet,
@@ -639,7 +577,7 @@ def define_objective(m: Any, b: _Builder) -> None:
 
     ``a^cap`` [CNY/MW/yr], ``a_P`` [CNY/MW/yr], ``a_E`` [CNY/MWh/yr] annualised capital and
     fixed O&M, ``pi`` import price incl. fees, ``rho`` export price [CNY/MWh], ``K`` the fixed
-    costs (line, fixed charges; :mod:`gdc.economics`).
+    costs (line, fixed charges; :mod:`gdc.operation.prices`).
     """
     pyo, data, T, w, names = b.pyo, b.data, b.T, b.w, b.names
     cost = sum(data.cost_per_mw[k] * m.cap[k] for k in names)

@@ -211,7 +211,7 @@ def write_lp(lp: CompiledLP, path: str | os.PathLike[str]) -> None:
     """
     from pathlib import Path
 
-    from gdc.errors import InputError
+    from gdc.site.errors import InputError
 
     path = Path(path)
     if path.suffix.lower() not in LP_FORMATS:

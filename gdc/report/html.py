@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from gdc.metrics import DEFINITIONS, RATIO_DEFINITIONS, alternative_ratios
+from gdc.operation.metrics import DEFINITIONS, RATIO_DEFINITIONS, alternative_ratios
 from gdc.report.text import (
     energy_row,
     fmt_energy,
@@ -132,7 +132,7 @@ def page(title: str, body: str, lang: str = "en") -> str:
 
 def _summary(result: Any, lang: str) -> str:
     from gdc.report.terminal import design_line
-    from gdc.verdicts import counts
+    from gdc.rules.verdicts import counts
 
     site, rs, p = result.site, result.rule_set, result.profiles
     chain = f" ({word('extends', lang)} {', '.join(rs.chain[:-1])})" if len(rs.chain) > 1 else ""
@@ -234,8 +234,8 @@ def _readings(result: Any, lang: str) -> str:
 
 def _threshold_paths(result: Any, lang: str, plot_lang: str) -> str:
     from gdc.report.plots import threshold_path
-    from gdc.rules import threshold_schedule
-    from gdc.verdicts import site_attr
+    from gdc.rules.ruleset import threshold_schedule
+    from gdc.rules.verdicts import site_attr
 
     site = result.site
     figs = []

@@ -9,7 +9,7 @@ The generic helpers take plain arrays so a batch summary (``gdc screen``) can re
 :func:`bar_chart` (stacked or grouped bars, vertical or horizontal), :func:`heatmap_axes`,
 :func:`svg_text`, :func:`png_bytes`. The report's figures (:func:`energy_flows`,
 :func:`balance_bars`, :func:`heatmaps`, :func:`dispatch_weeks`, :func:`threshold_path`,
-:func:`cost_breakdown`) take a :class:`~gdc.balance.Balance` and :class:`~gdc.profiles.Profiles`.
+:func:`cost_breakdown`) take a :class:`~gdc.operation.balance.Balance` and :class:`~gdc.profiles.series.Profiles`.
 
 Fonts: the SVG names the font stack :data:`SVG_FONT_FAMILY` (DejaVu Sans / Verdana for Latin,
 then the common CJK fonts of Windows, macOS and Linux), so Chinese labels need a CJK font only
@@ -573,7 +573,7 @@ def threshold_path(name: str, schedule: dict[int, Any], op: str, unit: str, valu
     name : str
         The rule's name.
     schedule : dict of int to float
-        Threshold by year (:func:`gdc.rules.threshold_schedule`).
+        Threshold by year (:func:`gdc.rules.ruleset.threshold_schedule`).
     op : str
         The rule's operator (``>=`` passes above the line).
     value : float or None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gdc.indicators import INDICATORS
 from gdc.report.text import fmt_threshold, table, word
-from gdc.rules import RuleSet, ThresholdContext
+from gdc.rules.indicators import INDICATORS
+from gdc.rules.ruleset import RuleSet, ThresholdContext
 
 
 def _no_site(path: str) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from gdc.check import CheckResult
-from gdc.metrics import DEFINITIONS, RATIO_DEFINITIONS, alternative_ratios
+from gdc.operation.metrics import DEFINITIONS, RATIO_DEFINITIONS, alternative_ratios
 from gdc.report.text import (
     clean_zero,
     energy_row,
@@ -17,7 +17,7 @@ from gdc.report.text import (
     table,
     word,
 )
-from gdc.verdicts import Verdict, counts
+from gdc.rules.verdicts import Verdict, counts
 
 STATUS_COLOURS = {"pass": "green", "fail": "red", "review": "yellow", "n/a": None, "confirm": "cyan"}
 

@@ -15,7 +15,7 @@ Cost / 成本                    when ``result.extra["cost"]`` is present
 
 Numbers are written as numbers (never text), header rows are frozen, columns sized to fit.
 Hourly flows are in MW (= MWh in the hour), the stored energy in MWh. Text is stored as text,
-never as a formula (:func:`gdc.report.cells.text_only`): a site named ``=HYPERLINK(...)``
+never as a formula (:func:`gdc.exchange.cells.text_only`): a site named ``=HYPERLINK(...)``
 stays a name.
 """
 
@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from gdc.metrics import DEFINITIONS, RATIO_DEFINITIONS, alternative_ratios
+from gdc.operation.metrics import DEFINITIONS, RATIO_DEFINITIONS, alternative_ratios
 from gdc.report.text import phrase, width, word
 
 #: The planning tools' 13-column hourly layout after 序号 and 时间: (key, 中文, English, unit).
@@ -131,7 +131,7 @@ def _summary(ws, result: Any, lang: str) -> None:
     from openpyxl.styles import Font, PatternFill
 
     from gdc import __version__
-    from gdc.verdicts import counts
+    from gdc.rules.verdicts import counts
 
     site, rs, m, p = result.site, result.rule_set, result.metrics, result.profiles
     c = counts(result.verdicts)
@@ -344,7 +344,7 @@ def write_xlsx(result: Any, path: str | Path, lang: str = "en") -> Path:
     """
     from openpyxl import Workbook
 
-    from gdc.report.cells import text_only
+    from gdc.exchange.cells import text_only
 
     path = Path(path)
     wb = Workbook()

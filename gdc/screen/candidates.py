@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gdc.errors import InputError
+from gdc.site.errors import InputError
 
 #: Columns that are not overrides.
 RESERVED = ("id", "base")
@@ -154,7 +154,7 @@ def leaf_types(column: str) -> list[Any]:
     ValueError
         With a suggestion, when the path cannot name a field of any site.
     """
-    from gdc.site import Site
+    from gdc.site.schema import Site
 
     tokens = parse_path(column)
     current: list[Any] = [Site]
@@ -194,7 +194,7 @@ def convert_cell(raw: str, types_: list[Any]) -> Any:
     """A CSV cell as the value of a field: YAML, except text-only fields keep the text."""
     import yaml
 
-    from gdc.site import load_yaml_text
+    from gdc.site.schema import load_yaml_text
 
     if all(t in (str, type(None)) for t in types_):
         return None if raw in ("null", "~") and type(None) in types_ else raw
@@ -390,7 +390,7 @@ _BASE_CACHE: dict[tuple[str, int], Any] = {}
 
 def _base_mapping(path: Path) -> Any:
     """The parsed YAML of a base site file, cached by path and modification time (a deep copy)."""
-    from gdc.site import read_yaml
+    from gdc.site.schema import read_yaml
 
     if not path.is_file():
         raise InputError("file not found", file=path, fix="check the path to the site file")
@@ -404,14 +404,14 @@ def _base_mapping(path: Path) -> Any:
 
 
 def load_site(cand: Candidate) -> Any:
-    """The validated :class:`~gdc.site.Site` of a candidate (overrides applied).
+    """The validated :class:`~gdc.site.schema.Site` of a candidate (overrides applied).
 
     Raises
     ------
     InputError
         Any problem of this candidate: its base file, an override, the site schema.
     """
-    from gdc.site import parse_site
+    from gdc.site.schema import parse_site
 
     if cand.error:
         raise InputError(cand.error)

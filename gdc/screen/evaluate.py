@@ -6,8 +6,8 @@ candidate becomes a row with status ``error``, never an exception); :func:`run_c
 evaluates a chunk of candidates in one task.
 
 Worker-side caches (per process, so each worker reads each file once): the base site
-YAML (:mod:`gdc.screen.candidates`), the CSV tables (:mod:`gdc.profiles`) and the checked
-:class:`~gdc.profiles.Profiles` of a site (:func:`cached_profiles`), all keyed by path and
+YAML (:mod:`gdc.screen.candidates`), the CSV tables (:mod:`gdc.profiles.series`) and the checked
+:class:`~gdc.profiles.series.Profiles` of a site (:func:`cached_profiles`), all keyed by path and
 modification time.
 """
 
@@ -19,14 +19,14 @@ import time
 from collections import OrderedDict
 from typing import Any
 
-from gdc.errors import InfeasibleError, InputError
 from gdc.screen.candidates import Candidate, load_site, one_line
+from gdc.site.errors import InfeasibleError, InputError
 
 MODES = ("check", "size")
 #: Ranking order of statuses, best first.
 STATUSES = ("pass", "review", "fail", "infeasible", "error")
-#: Message of every candidate in size mode until gdc.size exists.
-NO_SIZE = "size mode needs gdc.size (not installed)"
+#: Message of every candidate in size mode until gdc.optimise.size exists.
+NO_SIZE = "size mode needs gdc.optimise.size (not installed)"
 #: Environment of worker processes: one thread per process (HiGHS, BLAS, OpenMP).
 WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
               "NUMEXPR_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1"}
@@ -57,7 +57,7 @@ _PROFILES: OrderedDict[Any, Any] = OrderedDict()
 _PROFILES_MAX = 32
 
 
-#: Site fields that :func:`gdc.profiles.get_profiles` does not read (capacities, rules, prices):
+#: Site fields that :func:`gdc.profiles.series.get_profiles` does not read (capacities, rules, prices):
 #: left out of the cache key. Anything else (including fields added later) is in the key,
 #: so a new field can only cost a cache miss, never a wrong profile.
 _NOT_PROFILE_FIELDS = {"storage", "connection", "overrides", "name", "description", "jurisdiction", "rule_set",
@@ -76,7 +76,7 @@ def _files(obj: Any) -> list[str]:
 
 
 def _profiles_key(site: Any) -> str:
-    """Everything :func:`gdc.profiles.get_profiles` may read, with the files' modification times."""
+    """Everything :func:`gdc.profiles.series.get_profiles` may read, with the files' modification times."""
     import json
 
     spec = site.model_dump(mode="json", exclude=_NOT_PROFILE_FIELDS)
@@ -94,8 +94,8 @@ def _profiles_key(site: Any) -> str:
 
 
 def cached_profiles(site: Any) -> Any:
-    """:func:`gdc.profiles.get_profiles`, cached per process for sites naming the same series."""
-    from gdc.profiles import get_profiles
+    """:func:`gdc.profiles.series.get_profiles`, cached per process for sites naming the same series."""
+    from gdc.profiles.series import get_profiles
 
     key = _profiles_key(site)
     hit = _PROFILES.get(key)
@@ -163,10 +163,10 @@ def check_row(result: Any) -> dict[str, Any]:
 
 
 def size_row(result: Any) -> dict[str, Any]:
-    """The row of :func:`gdc.size.size_site`'s result: the sized design's check, plus its cost.
+    """The row of :func:`gdc.optimise.size.size_site`'s result: the sized design's check, plus its cost.
 
     The result is a :class:`~gdc.check.CheckResult` whose ``extra["cost"]`` holds
-    ``total_cny_per_year`` and ``cny_per_mwh_load`` (:func:`gdc.economics.cost_breakdown`):
+    ``total_cny_per_year`` and ``cny_per_mwh_load`` (:func:`gdc.operation.prices.cost_breakdown`):
     they become the columns ``cost_cny_per_year`` and ``cost_cny_per_mwh`` (per MWh of load).
     """
     row = check_row(result)
@@ -188,9 +188,9 @@ def run_candidate(site: Any, mode: str) -> dict[str, Any]:
     site : Site
     mode : {'check', 'size', 'size:N'}
         ``check``: :func:`gdc.check.check_site` of the site's own capacities. ``size``: the
-        pre-screen (:mod:`gdc.screen.prescreen`), then ``gdc.size.size_site(site)``;
+        pre-screen (:mod:`gdc.screen.prescreen`), then ``gdc.optimise.size.size_site(site)``;
         ``size:N``: the same on N typical days, certified on the full year
-        (:func:`gdc.size_typical.size_site_typical`).
+        (:func:`gdc.optimise.typical.size_site_typical`).
 
     Returns
     -------
@@ -219,13 +219,13 @@ def run_candidate(site: Any, mode: str) -> dict[str, Any]:
         if reasons:
             return {**site_columns(site), "status": "infeasible", "error": "; ".join(reasons)}
         try:
-            size = importlib.import_module("gdc.size")
+            size = importlib.import_module("gdc.optimise.size")
         except ModuleNotFoundError as exc:
-            if exc.name not in ("gdc.size",):
+            if exc.name not in ("gdc.optimise.size",):
                 raise
             return {**site_columns(site), "status": "error", "error": NO_SIZE}
         if mode.startswith("size:") and int(mode.split(":", 1)[1]) > 0:
-            from gdc.size_typical import size_site_typical
+            from gdc.optimise.typical import size_site_typical
 
             row = size_row(size_site_typical(site, n_days=int(mode.split(":", 1)[1]), profiles=cached_profiles(site)))
             return row

@@ -11,7 +11,7 @@ comply. It is not sufficient: a candidate that passes the pre-screen may still h
 compliant design.
 
 Notation (rows ``t`` of the profiles, weights ``w_t`` in hours; all profiles >= 0 as
-:func:`gdc.profiles.get_profiles` clips them):
+:func:`gdc.profiles.series.get_profiles` clips them):
 
 * ``L_t`` load [MW]; ``p_kt`` per-unit output of source ``k``;
 * ``c_k`` capacity of source ``k`` within ``[cmin_k, cmax_k]`` (a fixed capacity is both);
@@ -60,7 +60,7 @@ of such a rule is a fail for every design. ``review`` outcomes are not dropped.
 
 Only hard rules (kinds ``hard`` and ``param``) that apply to the site for certain
 (``applies_if`` met, not unknown) are used; the energy bounds skip rules with a
-``review_if`` escape, and site-attribute rules are judged by :func:`gdc.verdicts.evaluate_rule`
+``review_if`` escape, and site-attribute rules are judged by :func:`gdc.rules.verdicts.evaluate_rule`
 itself (so an escape to ``review`` is honoured). Thresholds are the ones ``gdc check``
 would use in the site's year, with the site's overrides.
 """
@@ -143,10 +143,9 @@ def bounds(site: Any, profiles: Any) -> ScreenBounds:
 
 
 def _hard_rules(rule_set: Any, site: Any, spot: str | None) -> list[Any]:
-    from gdc.verdicts import _applies
 
     return [r for r in rule_set.active()
-            if r.kind in ("hard", "param") and r.metric and _applies(r, site, spot) is True]
+            if r.kind in ("hard", "param") and r.metric and r.applies(site, spot) is True]
 
 
 def prescreen(site: Any, profiles: Any) -> list[str]:
@@ -157,7 +156,7 @@ def prescreen(site: Any, profiles: Any) -> list[str]:
     site : Site
         Capacities fixed or given as ``{min, max}`` bounds.
     profiles : Profiles
-        The site's profiles (:func:`gdc.profiles.get_profiles`).
+        The site's profiles (:func:`gdc.profiles.series.get_profiles`).
 
     Returns
     -------
@@ -165,9 +164,9 @@ def prescreen(site: Any, profiles: Any) -> list[str]:
         One sentence per necessary condition that fails, naming the rule.
     """
     from gdc.check import get_rule_set
-    from gdc.indicators import INDICATORS
-    from gdc.rules import ThresholdContext, resolve_threshold
-    from gdc.verdicts import evaluate_rule, site_attr, spot_market_status
+    from gdc.rules.indicators import INDICATORS
+    from gdc.rules.ruleset import ThresholdContext, resolve_threshold
+    from gdc.rules.verdicts import evaluate_rule, site_attr, spot_market_status
 
     if site.meters is not None:
         return []  # an operating project: nothing to size

@@ -3,7 +3,7 @@
 The HTML reuses the single-site report's page, tables and badges (:mod:`gdc.report.html`):
 the counts by status, the summary plot inline, and the ranked table. The workbook has the
 ranked table (numbers as numbers) and the batch's manifest; ids, names, errors and file names
-are stored as text, never as formulas (:func:`gdc.report.cells.text_only`).
+are stored as text, never as formulas (:func:`gdc.exchange.cells.text_only`).
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def write_batch_xlsx(table: Any, path: str | Path, manifest: dict[str, Any] | No
     path = Path(path)
     import pandas as pd
 
-    from gdc.report.cells import text_only
+    from gdc.exchange.cells import text_only
 
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         ranked.to_excel(xl, sheet_name="results", index=False)

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from gdc import __version__
-from gdc.errors import InputError
 from gdc.screen.candidates import Candidate, read_candidates
 from gdc.screen.evaluate import MODES, run_chunk
 from gdc.screen.progress import Progress
 from gdc.screen.store import build_table, clean_row, prepare_output, write_tables
+from gdc.site.errors import InputError
 
 #: A candidate whose evaluation kills its worker this many times is recorded as an error.
 MAX_ATTEMPTS = 2

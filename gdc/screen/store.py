@@ -15,7 +15,7 @@ The output folder holds
     periodically while the batch runs and at the end (written to a temporary file and
     renamed, so a reader never sees half a table). In the CSV, a text cell that a spreadsheet
     would read as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) starts with ``'``
-    (:func:`gdc.report.cells.csv_safe_frame`); the Parquet table keeps the values as they are.
+    (:func:`gdc.exchange.cells.csv_safe_frame`); the Parquet table keeps the values as they are.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from gdc.errors import InputError
+from gdc.site.errors import InputError
 
 JOURNAL = "journal.jsonl"
 MANIFEST = "batch.json"
@@ -150,7 +150,7 @@ def write_tables(df: Any, out_dir: str | Path) -> tuple[Path | None, Path]:
         os.replace(tmp, pq)
     except ImportError:  # no pyarrow: the CSV still has everything
         pq = None
-    from gdc.report.cells import write_csv
+    from gdc.exchange.cells import write_csv
 
     tmp = out_dir / (CSV + ".tmp")
     write_csv(df, tmp, index=False, encoding="utf-8-sig")

@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO))
 
-from gdc.xlsx_export import write_template  # noqa: E402
+from gdc.exchange.xlsx_export import write_template  # noqa: E402
 
 
 def build(case: Path, out: Path) -> Path:

@@ -1,0 +1,33 @@
+"""Hourly per-unit profiles: PV and wind from weather files, offline synthesis, loads.
+
+One module per concept, in the style of pvlib-python:
+
+- :mod:`gdc.profiles.calendar` - the hourly index of a year, Chinese holidays.
+- :mod:`gdc.profiles.weather` - readers for EPW, TMY3, PVGIS and plain CSV weather files.
+- :mod:`gdc.profiles.pv` - PV system model (pvlib: solar position, decomposition,
+  transposition, cell temperature, PVWatts DC and inverter).
+- :mod:`gdc.profiles.wind` - power curves, height extrapolation, air density, wind profile.
+- :mod:`gdc.profiles.synth` - synthetic PV and wind profiles calibrated to regional data.
+- :mod:`gdc.profiles.load` - synthetic industrial load archetypes.
+- :mod:`gdc.profiles.resources` - regional defaults and turbine curves shipped in ``gdc.models``.
+
+Conventions: hourly, timestamps label the START of the hour in local time (China:
+``Asia/Shanghai``), 8760 rows (8784 in a leap year). A profile value is output [MW] per
+MW of the source's stated capacity (PV: DC peak MWp, AC output after the inverter;
+wind: rated capacity), in [0, 1].
+
+pvlib, windpowerlib and chinesecalendar are imported lazily inside functions so that
+importing this package stays fast.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "dates",
+    "load",
+    "pv",
+    "resources",
+    "synth",
+    "weather",
+    "wind",
+]

@@ -1,0 +1,689 @@
+"""The site file (``site.yaml``): schema, validation and reading.
+
+A site describes one green-power direct-connection project: its load, its wind and PV
+sources, its storage, its grid connection and the jurisdiction whose rules apply.
+:func:`read_site` turns a YAML file into a validated :class:`Site`; every problem is
+an :class:`~gdc.site.errors.InputError` naming the file, the field and the fix.
+
+Units are part of every field name: ``_mw`` [MW], ``_mwh`` [MWh], ``_kv`` [kV],
+``_km`` [km]; fractions are in [0, 1]. Paths are relative to the site file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from gdc.site.errors import InputError
+from gdc.site.plausible import check_range, ranges
+
+SCHEMA_ID = "gdc-site/1"
+_YEARS = ranges()["evaluation_year"]
+_START_YEARS = ranges()["start_year"]
+
+
+class _Strict(BaseModel):
+    """Base for every schema block: unknown keys are errors, not silently ignored.
+
+    Numbers are strict: ``true`` is not 1.0 MW and ``"40"`` is not 40 (an integer is a
+    valid float); ``.inf``, ``.nan`` and numbers YAML reads as infinite (``1.0e400``) are errors.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+class Bounds(_Strict):
+    """A capacity to be chosen by ``gdc size`` within ``[min, max]``."""
+
+    min: Annotated[float, Field(ge=0)] = Field(0.0, description="smallest capacity gdc size may choose [MW or MWh]")
+    max: Annotated[float, Field(ge=0)] = Field(description="largest capacity gdc size may choose [MW or MWh]")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Bounds:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is larger than max ({self.max})")
+        return self
+
+
+Capacity = Annotated[float, Field(ge=0)] | Bounds
+
+
+class SeriesRef(_Strict):
+    """One column of a CSV file (comment lines starting with ``#`` are skipped)."""
+
+    file: str = Field(description="CSV file, relative to the site file")
+    column: str = Field(description="column name in the CSV file")
+
+
+class Load(SeriesRef):
+    """The user's hourly load."""
+
+    unit: Literal["MW", "kW"] = Field(description="unit of the load column: MW or kW")
+    scale: Annotated[float, Field(gt=0)] = Field(1.0, description="multiplier applied after unit conversion [-]")
+
+
+class Location(_Strict):
+    """Where the project is (for profiles computed from weather or synthesised)."""
+
+    latitude: Annotated[float, Field(ge=-90, le=90)] = Field(description="[deg north]")
+    longitude: Annotated[float, Field(ge=-180, le=180)] = Field(description="[deg east]")
+    altitude_m: float | None = Field(None, description="[m]; default: the region's")
+
+
+class WeatherRef(_Strict):
+    """A local weather file: EPW, TMY3, PVGIS TMY/hourly, or a plain CSV (GHI[, DNI, DHI], temperature, wind)."""
+
+    file: str = Field(description="weather file, relative to the site file")
+    kind: Literal["epw", "tmy3", "pvgis_tmy", "pvgis_hourly", "csv"] | None = Field(
+        None, description="default: detected from the file")
+    wind_height_m: Annotated[float, Field(gt=0)] = Field(10.0, description="height of the wind speed [m]")
+
+
+class PVSystemSpec(_Strict):
+    """The PV system for a profile computed with pvlib (PVWatts)."""
+
+    tilt_deg: Annotated[float, Field(ge=0, le=90)] | None = Field(None, description="default: from the latitude")
+    azimuth_deg: Annotated[float, Field(ge=0, lt=360)] = Field(
+        180.0, description="orientation of the modules [deg clockwise from north]; 180 = south")
+    tracking: Literal["fixed", "single_axis"] = Field("fixed", description="fixed tilt or single-axis tracking")
+    dc_ac_ratio: Annotated[float, Field(gt=0.5, le=2.5)] = Field(
+        1.2, description="DC peak over inverter AC rating [-]; AC output is clipped above it")
+    losses_pct: Annotated[float, Field(ge=0, lt=100)] = Field(
+        14.08, description="system losses (soiling, wiring, mismatch, availability) [%], PVWatts default")
+    temperature_model: str | None = Field(
+        None, description="pvlib SAPM cell-temperature model; default sapm_open_rack_glass_polymer")
+    transposition: Literal["perez", "haydavies", "isotropic"] | None = Field(
+        None, description="plane-of-array transposition model; default perez")
+    decomposition: Literal["erbs", "disc"] | None = Field(
+        None, description="GHI to DNI/DHI decomposition where the file gives GHI only; default erbs")
+
+
+class WindTurbineSpec(_Strict):
+    """The wind farm for a profile computed with windpowerlib."""
+
+    turbine: str = Field("GDC-6.25-200", description="gdc generic curve, windpowerlib type, or power-curve CSV")
+    hub_height_m: Annotated[float, Field(ge=10, le=300)] = Field(140.0, description="hub height [m]")
+    losses_pct: Annotated[float, Field(ge=0, lt=100)] = Field(
+        12.0, description="wake, availability and electrical losses [%]")
+    shear: Literal["power", "log"] = Field(
+        "power", description="extrapolation of the wind speed to hub height: power law or log law")
+    hellman_exponent: Annotated[float, Field(gt=0, lt=1)] | None = Field(
+        None, description="power-law shear exponent [-]; default 1/7")
+    roughness_length_m: Annotated[float, Field(gt=0)] | None = Field(
+        None, description="log-law surface roughness length [m]; default 0.1")
+
+
+class SynthSpec(_Strict):
+    """An offline synthetic profile (gdc.profiles.synth), calibrated to the region."""
+
+    seed: int = Field(0, description="random seed: the same seed gives the same profile [-]")
+    region: str | None = Field(None, description="shandong, shandong_offshore, ningxia, ...")
+    target_flh: Annotated[float, Field(gt=0, le=8760)] | None = Field(None, description="annual full-load hours [h]")
+
+
+class Source(_Strict):
+    """A wind or PV plant feeding the load over the dedicated line."""
+
+    name: str = Field(description="name of the source, unique in the site")
+    type: Literal["pv", "wind"] = Field(description="pv or wind (offshore wind: type wind, offshore: true)")
+    capacity_mw: Capacity = Field(
+        description="installed capacity [MW] (PV: DC peak, MWp), or {min, max} bounds for gdc size"
+    )
+    profile: SeriesRef | None = Field(
+        None, description="hourly per-unit output [MW per MW installed], values in [0, ~1]"
+    )
+    weather: WeatherRef | None = Field(None, description="compute the profile from a weather file")
+    pv_system: PVSystemSpec | None = Field(None, description="PV system, with weather (default PVSystemSpec())")
+    wind_turbine: WindTurbineSpec | None = Field(None, description="wind farm, with weather or synth")
+    synth: SynthSpec | None = Field(None, description="synthesise the profile offline")
+    distance_km: Annotated[float, Field(ge=0)] = Field(0.0, description="dedicated-line length to the load [km]")
+    same_county: bool | None = Field(None, description="source in the same county-level unit (县/市/区) as the load")
+    same_city: bool | None = Field(None, description="source in the same prefecture-level city (地级市) as the load")
+    county: str | None = Field(None, description="county-level unit of the source (for the report)")
+    city: str | None = Field(None, description="prefecture-level city of the source (for the report)")
+    offshore: bool = Field(False, description="offshore / sea-related (涉海) source")
+
+    @model_validator(mode="after")
+    def _one_profile(self) -> Source:
+        given = [k for k in ("profile", "weather", "synth") if getattr(self, k) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give one of profile, weather or synth, not {' and '.join(given)}")
+        if self.pv_system is not None and self.type != "pv":
+            raise ValueError("pv_system is for PV sources")
+        if self.wind_turbine is not None and self.type != "wind":
+            raise ValueError("wind_turbine is for wind sources")
+        return self
+
+    def is_fixed(self) -> bool:
+        """True when the capacity is a number, False when it is bounds to be sized."""
+        return not isinstance(self.capacity_mw, Bounds)
+
+
+class Storage(_Strict):
+    """A battery on the user side of the point of interconnection.
+
+    Defaults follow the Chinese planning tools' conventions (resources.md §6, confidence M):
+    depth of discharge 85 %, charge 93 %, discharge 92 %.
+    """
+
+    power_mw: Capacity = Field(description="charge/discharge power [MW], or {min, max}")
+    energy_mwh: Capacity = Field(description="usable-plus-reserve energy capacity [MWh], or {min, max}")
+    charge_efficiency: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.93, description="energy stored per energy charged [fraction, 0-1]")
+    discharge_efficiency: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.92, description="energy delivered per energy taken from the store [fraction, 0-1]")
+    soc_min: Annotated[float, Field(ge=0, lt=1)] = Field(
+        0.15, description="lowest state of charge [fraction of energy_mwh]; 0.15 = 85 % depth of discharge")
+    soc_max: Annotated[float, Field(gt=0, le=1)] = Field(
+        1.0, description="highest state of charge [fraction of energy_mwh]")
+    self_discharge_per_h: Annotated[float, Field(ge=0, lt=0.1)] = Field(
+        0.0001, description="share of the stored energy lost per hour [fraction/h]")
+    grid_charging: bool = Field(False, description="may the storage charge from the public grid")
+    duration_h_min: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="for gdc size: energy_mwh >= duration_h_min x power_mw [h]")
+    duration_h_max: Annotated[float, Field(gt=0)] | None = Field(
+        None, description="for gdc size: energy_mwh <= duration_h_max x power_mw [h]")
+
+    @model_validator(mode="after")
+    def _soc_order(self) -> Storage:
+        if self.soc_min >= self.soc_max:
+            raise ValueError(f"soc_min ({self.soc_min}) must be below soc_max ({self.soc_max})")
+        return self
+
+    def is_fixed(self) -> bool:
+        return not isinstance(self.power_mw, Bounds) and not isinstance(self.energy_mwh, Bounds)
+
+
+class Connection(_Strict):
+    """The project's single connection to the public grid."""
+
+    voltage_kv: Annotated[float, Field(gt=0)] = Field(description="connection voltage level [kV]")
+    capacity_mw: Annotated[float, Field(gt=0)] = Field(
+        description="declared grid-connection capacity [MW]: limit on import and export in every hour"
+    )
+    spot_market: Literal["continuous", "not-continuous"] | None = Field(
+        None, description="provincial spot market status; default from the rule set"
+    )
+    grid_330kv: bool = Field(False, description="the regional grid is a 330-kV grid (north-west China)")
+
+
+class ExportForbidden(_Strict):
+    """Hours in which no reverse flow is allowed (renewable-consumption-difficult hours)."""
+
+    hours_of_day: list[Annotated[int, Field(ge=0, le=23)]] = Field(
+        default_factory=list, description="hours of the day (0-23, local time) with no export"
+    )
+    months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
+        default_factory=list, description="restrict hours_of_day to these months (empty: all year)"
+    )
+    file: str | None = Field(None, description="CSV with a 0/1 column, 1 = export forbidden")
+    column: str | None = Field(None, description="the 0/1 column of file (1 = no export in that hour)")
+
+    @model_validator(mode="after")
+    def _file_column(self) -> ExportForbidden:
+        if (self.file is None) != (self.column is None):
+            raise ValueError("give both file and column, or neither")
+        return self
+
+
+class Days(_Strict):
+    """Representative days: the time series are whole days with a weight each."""
+
+    weights: list[float] | SeriesRef | None = Field(
+        None, description="days each representative day stands for; default 365 / number of days"
+    )
+
+
+class Meters(_Strict):
+    """Metered hourly flows of an operating project [MW]; replaces the simulated dispatch."""
+
+    file: str = Field(description="CSV of metered hourly flows, relative to the site file")
+    unit: Literal["MW", "kW"] = Field("MW", description="unit of the metered columns: MW or kW")
+    self_use: str = Field(description="column: renewable energy delivered to the load")
+    export: str = Field(description="column: flow to the public grid")
+    import_: str = Field(alias="import", description="column: flow from the public grid")
+    curtailment: str = Field(description="column: curtailed renewable energy")
+    storage_loss: str | None = Field(None, description="column: storage losses (optional)")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class TechCost(_Strict):
+    """Override of one technology's cost (see ``models/technology/``)."""
+
+    capex_cny_per_kw: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="investment per installed power [CNY/kW] (storage: the power part)")
+    capex_cny_per_kwh: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="storage energy part of the investment [CNY/kWh]")
+    fixed_om_pct: Annotated[float, Field(ge=0, le=20)] | None = Field(
+        None, description="fixed operation and maintenance [% of capex a year]")
+    life_years: Annotated[int, Field(ge=1, le=60)] | None = Field(None, description="economic life [years]")
+
+
+class Economics(_Strict):
+    """Costs for ``gdc size``: a named preset (``models/technology/``) and overrides."""
+
+    preset: str = Field("china-2025", description="cost preset, a file of models/technology/")
+    discount_rate: Annotated[float, Field(ge=0, le=0.3)] | None = Field(
+        None, description="real discount rate [fraction a year, e.g. 0.06]; default the preset's")
+    pv: TechCost | None = Field(None, description="override of the preset's PV costs")
+    wind: TechCost | None = Field(None, description="override of the preset's onshore wind costs")
+    offshore_wind: TechCost | None = Field(None, description="override of the preset's offshore wind costs")
+    storage: TechCost | None = Field(None, description="override of the preset's storage costs")
+    line_cny_per_km: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="dedicated-line investment [CNY/km]; default the preset's")
+
+
+class PriceRef(SeriesRef):
+    """An hourly price column [CNY/kWh]."""
+
+
+class CapacityCharge(_Strict):
+    """1192号 capacity-based T&D charge on the declared connection capacity, per month [CNY].
+
+    monthly = demand charge x capacity + T&D energy rate x average load rate x 730 h x capacity.
+    """
+
+    demand_charge_cny_per_kw_month: Annotated[float, Field(ge=0)] = Field(
+        0.0, description="demand (capacity) charge [CNY/kW/month] on the declared connection capacity")
+    td_rate_cny_per_kwh: Annotated[float, Field(ge=0)] = Field(
+        0.0, description="transmission-and-distribution energy rate [CNY/kWh]")
+    average_load_rate: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.0, description="average load rate of the province's >= 110 kV two-part users [fraction, 0-1]")
+
+
+class Tariff(_Strict):
+    """Grid prices: a preset (``models/tariffs/``) or the site's own columns [CNY/kWh]."""
+
+    preset: str | None = Field(None, description="e.g. shandong-2025-tou; default by jurisdiction")
+    import_price: Annotated[float, Field(ge=0)] | PriceRef | None = Field(
+        None, description="price of energy from the grid [CNY/kWh]: a number or an hourly column")
+    import_fees: list[Annotated[float, Field(ge=0)] | PriceRef] = Field(
+        default_factory=list, description="fees added to every imported kWh [CNY/kWh]: numbers or hourly columns")
+    export_price: Annotated[float, Field(ge=0)] | PriceRef | None = Field(
+        None, description="price paid for exported energy [CNY/kWh]: a number or an hourly column")
+    capacity_charge: CapacityCharge | None = Field(
+        None, description="1192号 capacity-based T&D charge on the connection capacity [CNY/month]")
+
+
+class RuleOverride(_Strict):
+    """A user override of one rule's threshold (e.g. a provincial figure the rule set lacks)."""
+
+    threshold: float | None = Field(None, description="the threshold, in the rule's own unit (% for shares, km, kV, MWh)")
+    kind: Literal["hard", "review", "param", "checklist", "off"] | None = Field(
+        None, description="change the rule's kind; off removes the rule")
+    note: str | None = Field(None, description="why (the source of the provincial figure), shown in the report")
+
+
+class Site(_Strict):
+    """One green-power direct-connection project.
+
+    Time axis of full-year series: they describe one calendar year, the data year Y. With a
+    timestamp column Y is the timestamps' year, and ``start_year <= Y <= year``; without one Y
+    is the start year (default: the evaluation year). The rows are Y's hours: 8784 in a leap
+    year, else 8760 (:func:`gdc.profiles.series.check_time_axis`). Evaluating in a later year
+    (``gdc check --year``, :func:`with_year`, which keep the start year) reuses Y's hours row
+    by row, whatever the evaluation year's length.
+    """
+
+    schema_: str | None = Field(None, alias="schema", description=f"optional schema tag, '{SCHEMA_ID}'")
+    name: str = Field(description="project name")
+    jurisdiction: str = Field(description="national, shandong, ningxia, hunan, inner-mongolia-draft, or another province")
+    rule_set: str | None = Field(None, description="pin a rule-set version, e.g. 'shandong/2025-10'")
+    year: Annotated[int, Field(ge=int(_YEARS.min), le=int(_YEARS.max))] = Field(description="evaluation year")
+    start_year: Annotated[int, Field(ge=int(_START_YEARS.min), le=int(_START_YEARS.max))] | None = Field(
+        None, description="project start year; default: year")
+    project_type: Literal["grid-connected", "off-grid"] = Field(
+        "grid-connected", description="grid-connected, or off-grid (no import; unserved load fails)")
+    users: Literal["single", "multiple"] = Field("single", description="one user (650号) or several (688号)")
+    description: str | None = Field(None, description="free text about the project")
+    location: Location | None = Field(None, description="needed for weather or synthetic profiles")
+    load: Load = Field(description="the user's hourly load [MW or kW]")
+    sources: list[Source] = Field(min_length=1, description="the wind and PV plants [MW each]")
+    storage: Storage | None = Field(None, description="a battery [MW / MWh]; none by default")
+    connection: Connection = Field(description="the connection to the public grid [kV, MW]")
+    export_forbidden: ExportForbidden | None = Field(
+        None, description="hours with no export allowed (renewable-consumption-difficult hours)")
+    days: Days | None = Field(None, description="present when the series are representative days")
+    meters: Meters | None = Field(None, description="metered flows of an operating project [MW or kW]")
+    overrides: dict[str, RuleOverride] = Field(default_factory=dict, description="rule id -> override")
+    economics: Economics = Field(default_factory=Economics, description="costs for gdc size [CNY]")
+    tariff: Tariff = Field(default_factory=Tariff, description="grid prices [CNY/kWh]")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    # set by read_site, not part of the schema
+    _path: Path | None = PrivateAttr(default=None)
+
+    @field_validator("jurisdiction")
+    @classmethod
+    def _lower(cls, v: str) -> str:
+        return v.strip().lower()
+
+    @model_validator(mode="after")
+    def _years_and_names(self) -> Site:
+        if self.start_year is not None and self.start_year > self.year:
+            raise ValueError(f"start_year ({self.start_year}) is after the evaluation year ({self.year})")
+        names = [s.name for s in self.sources]
+        dup = {n for n in names if names.count(n) > 1}
+        if dup:
+            raise ValueError(f"source names must be unique; repeated: {', '.join(sorted(dup))}")
+        return self
+
+    @property
+    def path(self) -> Path | None:
+        """The site file this site was read from."""
+        return self._path
+
+    @property
+    def base_dir(self) -> Path:
+        """Folder that relative paths in the site file are resolved against."""
+        return self._path.parent if self._path is not None else Path.cwd()
+
+    @property
+    def effective_start_year(self) -> int:
+        return self.start_year if self.start_year is not None else self.year
+
+    def resolve(self, relative: str) -> Path:
+        """Absolute path of a file named in the site file."""
+        p = Path(relative).expanduser()
+        return p if p.is_absolute() else self.base_dir / p
+
+    def needs_sizing(self) -> bool:
+        """True when any capacity is given as bounds."""
+        return any(not s.is_fixed() for s in self.sources) or (
+            self.storage is not None and not self.storage.is_fixed()
+        )
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _known_keys(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The schema class at a location, to suggest the key the user meant."""
+    model: Any = Site
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        ann = field.annotation
+        candidates = [ann, *getattr(ann, "__args__", ())]
+        found = None
+        for c in candidates:
+            for cc in [c, *getattr(c, "__args__", ())]:
+                if isinstance(cc, type) and issubclass(cc, BaseModel):
+                    found = cc
+        if found is None:
+            return None
+        model = found
+    return model
+
+
+def _explain(err: dict[str, Any], file: Path) -> InputError:
+    loc = tuple(err["loc"])
+    # pydantic reports union members as extra loc parts: drop type-name parts
+    loc = tuple(
+        p for p in loc
+        if not (isinstance(p, str) and (p in {"float", "Bounds"} or p.startswith(("constrained-", "function-"))))
+    )
+    field = _field_path(loc)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        model = _model_at(loc)
+        key = str(loc[-1])
+        known = _known_keys(model) if model else []
+        close = difflib.get_close_matches(key, known, n=1)
+        fix = f"did you mean '{close[0]}'?" if close else f"known keys here: {', '.join(known)}"
+        return InputError(f"unknown key '{key}'", file=file, field=field, fix=fix)
+    if kind == "missing":
+        return InputError("required field is missing", file=file, field=field,
+                          fix=f"add '{loc[-1]}' (see the site-file reference in README.md)")
+    value = err.get("input")
+    if kind == "finite_number":
+        return InputError(f"not a finite number (got {value!r})", file=file, field=field,
+                          fix="give a finite number in the field's unit (YAML reads .inf, .nan and numbers "
+                              "beyond about 1.8e308 such as 1.0e400 as infinite)")
+    if isinstance(value, bool) and kind in ("float_type", "int_type", "float_parsing", "int_parsing"):
+        return InputError(f"a number is expected, not the yes/no value {str(value).lower()}", file=file,
+                          field=field, fix="give the number in the field's unit (e.g. capacity_mw: 40)")
+    if isinstance(value, str) and kind in ("float_type", "int_type"):
+        return InputError(f"a number is expected, not the text {value!r}", file=file, field=field,
+                          fix="write a plain number in the field's unit (e.g. 40 or 1.5e3), not quoted text")
+    msg = err["msg"].removeprefix("Value error, ")
+    shown = f" (got {value!r})" if value is not None and not isinstance(value, dict | list) else ""
+    return InputError(f"{msg}{shown}", file=file, field=field or None,
+                      fix="correct the value (see the site-file reference in README.md)")
+
+
+def parse_site(data: Any, path: Path | str | None = None) -> Site:
+    """Validate a site given as a mapping (e.g. parsed YAML) into a :class:`Site`.
+
+    Parameters
+    ----------
+    data : mapping
+        The site, as read from YAML.
+    path : Path, optional
+        The site file, used in error messages and to resolve relative paths.
+    """
+    file = Path(path) if path is not None else Path("<site>")
+    if not isinstance(data, dict):
+        raise InputError("the site file must be a YAML mapping of keys to values", file=file,
+                         fix="start from a sample in sample_sites/")
+    try:
+        site = Site.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        # with unions pydantic reports one error per member: keep the most specific
+        generic = {"float_type", "float_parsing", "model_type", "dict_type", "model_attributes_type"}
+        errors.sort(key=lambda e: (e["type"] != "extra_forbidden", e["type"] in generic, -len(e["loc"])))
+        raise _explain(errors[0], file) from exc
+    check_plausible(site, file)
+    if path is not None:
+        site._path = Path(path).resolve()
+    return site
+
+
+def _capacity_values(cap: float | Bounds) -> list[tuple[str, float]]:
+    if isinstance(cap, Bounds):
+        return [(".min", cap.min), (".max", cap.max)]
+    return [("", float(cap))]
+
+
+def check_plausible(site: Site, file: Path | str | None = None) -> None:
+    """Refuse values outside the plausible ranges of ``models/plausible-ranges.yaml``.
+
+    Capacities (fixed or the bounds of ``gdc size``), storage, line distances, the connection
+    and listed day weights; the load peak and day weights read from CSV files are checked by
+    :func:`gdc.profiles.series.get_profiles`.
+
+    Raises
+    ------
+    InputError
+        Naming the field, the range and, for a value about 1000 times too large, the unit slip.
+    """
+    for i, src in enumerate(site.sources):
+        key = ("offshore_wind_capacity_mw" if src.offshore else "wind_capacity_mw") if src.type == "wind" \
+            else "pv_capacity_mw"
+        what = f"{'offshore wind' if src.offshore and src.type == 'wind' else src.type.replace('pv', 'PV')} " \
+               f"capacity of '{src.name}'"
+        for suffix, value in _capacity_values(src.capacity_mw):
+            check_range(key, value, file, f"sources[{i}].capacity_mw{suffix}", what)
+        check_range("distance_km", src.distance_km, file, f"sources[{i}].distance_km", "line distance")
+    if site.storage is not None:
+        for suffix, value in _capacity_values(site.storage.power_mw):
+            check_range("storage_power_mw", value, file, f"storage.power_mw{suffix}", "storage power")
+        for suffix, value in _capacity_values(site.storage.energy_mwh):
+            check_range("storage_energy_mwh", value, file, f"storage.energy_mwh{suffix}", "storage energy")
+    check_range("voltage_kv", site.connection.voltage_kv, file, "connection.voltage_kv", "connection voltage")
+    check_range("connection_capacity_mw", site.connection.capacity_mw, file, "connection.capacity_mw",
+                "connection capacity")
+    if site.days is not None and isinstance(site.days.weights, list):
+        check_day_weights(site.days.weights, file, "days.weights")
+
+
+def check_day_weights(weights: Any, file: Path | str | None, field: str,
+                      lines: list[int] | None = None) -> None:
+    """Each representative day's weight and their sum within the plausible ranges [days].
+
+    Parameters
+    ----------
+    weights : sequence of float
+        Days of the year each representative day stands for.
+    file, field : str
+        Named in the message.
+    lines : list of int, optional
+        The CSV line of each weight (for weights read from a file).
+    """
+    import math
+
+    values = [float(w) for w in weights]
+    for k, w in enumerate(values):
+        where = f"CSV line {lines[k]}" if lines is not None else f"item {k + 1}"
+        if not math.isfinite(w):
+            raise InputError(f"day weight {w} ({where}) is not a finite number", file=file, field=field,
+                             fix="give the days of the year each representative day stands for")
+        check_range("day_weight_days", w, file, field, f"day weight ({where})")
+    check_range("day_weights_sum_days", math.fsum(values), file, field, "sum of the day weights")
+
+
+def read_site(path: str | Path) -> Site:
+    """Read and validate a site file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``site.yaml`` file.
+
+    Returns
+    -------
+    Site
+
+    Raises
+    ------
+    InputError
+        When the file is missing, is not YAML, or does not match the schema.
+    """
+    path = Path(path)
+    return parse_site(read_yaml(path), path)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A SafeLoader that refuses a key given twice in one mapping (YAML would keep the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        self.flatten_mapping(node)
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:
+                continue  # the base class reports unhashable keys
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}' (first at line {seen[key]}, again at line {line})",
+                    key_node.start_mark)
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+# YAML 1.1 (PyYAML) reads 1e3 and 1.0e400 as text; YAML 1.2 and every user reads them as numbers
+_UniqueKeyLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
+
+
+def load_yaml_text(text: str) -> Any:
+    """Parse YAML text as gdc reads every YAML file: safe, no duplicate keys, ``1e3`` a number.
+
+    Raises
+    ------
+    yaml.YAMLError
+        On bad YAML or a duplicate key (the caller names the file).
+    """
+    return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file; a missing, binary or bad file is an :class:`InputError` with the line.
+
+    A key given twice in one mapping is an error (plain YAML silently keeps the last value).
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise InputError("is a directory, not a file", file=path,
+                         fix="name the YAML file itself (e.g. .../site.yaml)")
+    if not path.is_file():
+        raise InputError("file not found", file=path, fix="check the path to the site file")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise InputError(f"not UTF-8 text (byte {exc.start} on line {line}): a binary file or another encoding",
+                         file=path, fix="save the file as UTF-8 text (a YAML site file, not a spreadsheet or "
+                                        "a GBK-encoded file)") from exc
+    if "\x00" in text:
+        raise InputError("a binary file, not YAML text", file=path, fix="give the YAML site file")
+    try:
+        return load_yaml_text(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or exc
+        fix = ("remove one of the two (YAML would silently keep the last)" if "duplicate key" in str(problem)
+               else "check indentation and colons near that line")
+        raise InputError(f"not valid YAML{where}: {problem}", file=path, fix=fix) from exc
+
+
+def with_year(site: Site, year: int) -> Site:
+    """The same site evaluated in another year (the start year stays)."""
+    data = site.model_dump(by_alias=True, exclude_unset=True)
+    data["year"] = year
+    if site.start_year is None:
+        data["start_year"] = site.year
+    new = parse_site(data, site.path)
+    return new
+
+
+def site_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the site file, for editors' autocompletion."""
+    schema = Site.model_json_schema(by_alias=True)
+    schema["$id"] = SCHEMA_ID
+    schema["title"] = "gdc site file"
+    return schema
+
+
+def write_json_schema(path: str | Path) -> None:
+    """Write :func:`site_json_schema` to a file."""
+    Path(path).write_text(json.dumps(site_json_schema(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
