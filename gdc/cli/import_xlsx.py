@@ -29,7 +29,7 @@ def import_xlsx(template: Path, output: Path, profiles: Path | None, apply_limit
     风电出力, 光伏出力, prices). Items gdc has no field for are kept as comments.
     Then: gdc check SITE.yaml
     """
-    from gdc.cli.main import output_path, writing
+    from gdc.cli.outputs import output_path, writing
     from gdc.exchange.xlsx_import import import_template
     from gdc.site.errors import InputError
 

@@ -46,7 +46,7 @@ def write_profile_csv(path: str | Path, frame, title: str, params: dict,
         Model notes, one per line.
     """
     import gdc
-    from gdc.cli.main import output_path, writing
+    from gdc.cli.outputs import output_path, writing
 
     path = Path(path)
     output_path(path, "--output")
@@ -118,7 +118,7 @@ def _tilt_used(system, latitude: float) -> str:
 
 def _checked_output(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     """Check ``-o`` before the profiles are computed (a missing folder is created on writing)."""
-    from gdc.cli.main import output_path
+    from gdc.cli.outputs import output_path
 
     output_path(value, "--output")
     return value

@@ -81,7 +81,8 @@ def screen(candidates: Path, out_dir: Path, mode: str, typical_days: int, worker
       gdc screen candidates.csv -o results/ --mode size --typical-days 8
       gdc screen candidates.csv -o results/ --resume    # complete an interrupted batch
     """
-    from gdc.cli.main import _debug_enabled, output_path, writing
+    from gdc.cli.main import _debug_enabled
+    from gdc.cli.outputs import output_path, writing
     from gdc.screen.runner import screen as run_screen
     from gdc.screen.summary import plot, render_summary
 

@@ -274,6 +274,8 @@ _PHRASES_ZH: list[tuple[str, str]] = [
      r"调度未执行的上网规则：\1（review 类：超出需专项评估，不作为上限）"),
     (r"export rule not applied by the dispatch: (\w+): applies only if (.+), which the site does not state",
      r"调度未执行的上网规则：\1（仅在 \2 时适用，本项目未说明）"),
+    (r"no design within the bounds complies with (\S+) in (\d+)", r"在容量范围内没有符合 \1（\2 年）规则的设计"),
+    (r"no dispatch of this design complies with (\S+) in (\d+)", r"本设计没有符合 \1（\2 年）规则的运行方式"),
     (r"spot-market status not stated \(connection\.spot_market\) and no default in the rule set",
      "未说明现货市场状态（connection.spot_market），规则集亦无默认值"),
 ]

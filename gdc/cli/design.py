@@ -1,0 +1,140 @@
+"""``gdc check`` and ``gdc size``: one design's verdicts, and the least-cost design that complies.
+
+Registered by :mod:`gdc.cli.main`. The pipeline (:mod:`gdc.check`) and the optimiser
+(:mod:`gdc.optimise`, Pyomo and HiGHS) are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gdc.cli.options import common_outputs
+from gdc.cli.outputs import (
+    EXIT_FAIL,
+    check_outputs,
+    emit_check,
+    emit_infeasible,
+    write_reports,
+    write_site_file,
+)
+from gdc.site.errors import InfeasibleError, InputError
+
+
+def _read(site_file: Path, year: int | None) -> Any:
+    from gdc.site.schema import read_site, with_year
+
+    site = read_site(site_file)
+    return with_year(site, year) if year is not None else site
+
+
+def _solve(run: Callable[[], Any], site: Any, json_out: str | None, lang: str) -> Any:
+    """``run()``; when no design complies, the explanation in ``lang`` (and as JSON), exit code 1."""
+    try:
+        return run()
+    except InfeasibleError as exc:
+        from gdc.cli.main import _debug_enabled
+
+        emit_infeasible(exc, site, json_out=json_out, lang=lang)
+        if _debug_enabled():
+            raise
+        sys.exit(EXIT_FAIL)
+
+
+@click.command()
+@common_outputs
+@click.option("--dispatch", type=click.Choice(["rule", "optimal"]), default="rule", show_default=True,
+              help="'rule': renewable-first dispatch; 'optimal': the least-cost dispatch that satisfies the rules.")
+def check(site_file: Path, json_out: str | None, hourly: str | None, lang: str, definitions: str,
+          year: int | None, write_site: str | None, report: str | None, xlsx_out: str | None,
+          dispatch: str) -> None:
+    """Check a design against its jurisdiction's rules.
+
+    A site whose capacities are {min, max} bounds is sized first, then checked.
+    Exit code 0 when nothing fails, 1 when a rule fails, 2 for bad input.
+
+    \b
+    Examples:
+      gdc check sample_sites/shandong-export-battery/site.yaml
+      gdc check site.yaml --year 2030 --lang zh
+      gdc check site.yaml --json                 # the result as JSON on stdout
+      gdc check site.yaml --json out/result.json --report out/report.html --xlsx out/result.xlsx
+      gdc check site.yaml --dispatch optimal --hourly hourly.csv
+    """
+    from gdc.check import check_site
+
+    check_outputs(json_out=json_out, hourly=hourly, write_site=write_site, report=report, xlsx_out=xlsx_out)
+    site = _read(site_file, year)
+    title = "check"
+    if site.needs_sizing():
+        from gdc.optimise.size import size_site
+
+        result = _solve(lambda: size_site(site), site, json_out, lang)
+        title = "check (sized first: capacities were bounds)"
+    elif dispatch == "optimal":
+        from gdc.optimise.size import optimal_dispatch
+
+        result = _solve(lambda: optimal_dispatch(site), site, json_out, lang)
+        title = "check (optimal dispatch)"
+    else:
+        result = check_site(site)
+    emit_check(result, json_out=json_out, hourly=hourly, lang=lang, definitions=definitions, title=title)
+    write_reports(result, report, xlsx_out, lang)
+    write_site_file(result, write_site)
+    sys.exit(result.exit_code)
+
+
+@click.command()
+@common_outputs
+@click.option("--typical-days", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Size on N typical days (tsam) and certify the design on the full year; 0: the exact "
+                   "full-year LP.")
+@click.option("--certify", type=click.Choice(["lp", "dispatch"]), default="lp", show_default=True,
+              help="With --typical-days: certify on the full year by the least-cost dispatch LP (exact cost), "
+                   "or first by a constructive dispatch (faster; its cost is an upper bound).")
+@click.option("--save-lp", metavar="FILE", default=None,
+              help="Write the full-year sizing LP, as handed to HiGHS, to FILE (.lp or .mps) for another "
+                   "solver (the first LP when the self-use-first search runs).")
+def size(site_file: Path, json_out: str | None, hourly: str | None, lang: str, definitions: str,
+         year: int | None, write_site: str | None, report: str | None, xlsx_out: str | None,
+         typical_days: int, certify: str, save_lp: str | None) -> None:
+    """Least-cost PV, wind and storage capacities that comply (Pyomo LP, HiGHS).
+
+    Capacities given as {min, max} in the site file are chosen; numbers stay fixed.
+    Exit code 0 for a compliant design, 1 when none exists (the reasons and the least change
+    of each bound that would make it feasible; with --json, {"status": "infeasible", ...}),
+    2 for bad input.
+
+    \b
+    Examples:
+      gdc size sample_sites/park-2026-day-types/size.yaml
+      gdc size size.yaml --write-site sized.yaml && gdc check sized.yaml
+      gdc size size.yaml --typical-days 12 --report sizing.html
+      gdc size size.yaml --json > sizing.json
+    """
+    check_outputs(json_out=json_out, hourly=hourly, write_site=write_site, report=report, xlsx_out=xlsx_out)
+    site = _read(site_file, year)
+    if json_out != "-":
+        how = f"on {typical_days} typical days, then certifying on the full year" if typical_days else \
+            "building the LP and solving it with HiGHS"
+        click.echo(f"sizing: {how} ...", err=True)
+    if typical_days:
+        from gdc.optimise.typical import size_site_typical
+
+        if save_lp:
+            raise InputError("--save-lp writes the exact full-year LP", field="--save-lp",
+                             fix="drop --typical-days to write it, or drop --save-lp")
+        result = _solve(lambda: size_site_typical(site, n_days=typical_days, certificate=certify),
+                        site, json_out, lang)
+    else:
+        from gdc.optimise.size import size_site
+
+        result = _solve(lambda: size_site(site, save_lp=save_lp), site, json_out, lang)
+    emit_check(result, json_out=json_out, hourly=hourly, lang=lang, definitions=definitions, title="size")
+    write_reports(result, report, xlsx_out, lang)
+    write_site_file(result, write_site)
+    sys.exit(result.exit_code)
