@@ -1,4 +1,4 @@
-"""How a fixed design runs: dispatch (renewable-first), meters, the hourly balance, annual metrics, prices.
+"""How a fixed design runs: renewable-first dispatch, meters, the hourly balance, annual metrics, prices and costs.
 
-May import gdc.profiles and gdc.site; knows nothing of rule sets (check.py passes the rules' export budgets in).
+May import gdc.profiles and gdc.site; knows no rule set (gdc.rules.export_caps hands dispatch its export budget).
 """

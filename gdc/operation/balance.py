@@ -54,6 +54,7 @@ class StorageParams:
 
     @property
     def exists(self) -> bool:
+        """True when the design has storage (power and energy both above zero)."""
         return self.power_mw > 0 and self.energy_mwh > 0
 
 
@@ -64,6 +65,31 @@ class Balance:
     Attributes are numpy arrays of length T [MW] unless stated.
     ``storage_to_load_grid`` and ``storage_to_export_grid`` are the parts of the storage
     discharge that come from grid-charged energy (never renewable).
+
+    Examples
+    --------
+    One hour: 30 MW of PV, a 10 MW load served by it, 5 MW exported, 15 MW curtailed, no
+    storage (the optional flows default to zero):
+
+    >>> import dataclasses
+    >>> import numpy as np
+    >>> from gdc.operation.balance import Balance
+    >>> def one(x):
+    ...     return np.array([float(x)])
+    >>> b = Balance(weights=one(1), period_hours=1, load=one(10), wind=one(0), pv=one(30),
+    ...             re_to_load=one(10), re_to_storage=one(0), re_export=one(5), curtailment=one(15),
+    ...             grid_to_load=one(0), storage_to_load=one(0), soc=one(0), soc_start=one(0),
+    ...             export_forbidden=np.zeros(1, bool))
+    >>> b.residuals()   # every identity holds [MW, MWh]
+    {'renewable': 0.0, 'load': 0.0, 'storage': 0.0, 'negative': 0.0}
+    >>> b.export.tolist(), b.import_.tolist()
+    ([5.0], [0.0])
+
+    A flow that does not add up shows in its identity: 30 MW available, 10 + 0 + 5 + 14 = 29 MW
+    accounted for.
+
+    >>> dataclasses.replace(b, curtailment=one(14)).residuals()["renewable"]
+    1.0
     """
 
     weights: np.ndarray  #: hours of the year each row stands for [h]

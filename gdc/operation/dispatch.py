@@ -11,8 +11,9 @@ In every hour, in this order:
 5. the rest is curtailed; the remaining load is imported (nothing for off-grid
    projects: that load is unserved).
 
-:func:`dispatch_within_caps` (what ``gdc check`` runs) then keeps the year's exports
-within every annual export cap of the rule set, as an operator does: the budget is
+:func:`gdc.rules.export_caps.dispatch_within_caps` (what ``gdc check`` runs) keeps the
+year's exports within every annual export cap of the rule set, as an operator does, through
+this module's ``export_budget_mwh`` (:func:`limit_exports`); this module knows no rule set. The budget is
 derived from each rule's own indicator (``E <= c x A`` for the export share,
 ``E <= c x S / (1 - c)`` for ``E / (E + S)``, ``E <= 0`` for a no-export rule); the
 budget fills the best-paid hours first (export price, ties: earlier hour first) and the
@@ -172,24 +173,64 @@ def limit_exports(re_export: np.ndarray, weights: np.ndarray, price: np.ndarray 
 
 def dispatch(site: Site, profiles: Profiles, design: Design, spot_market: str | None = None,
              export_budget_mwh: float | None = None, export_price: np.ndarray | None = None) -> Balance:
-    """Renewable-first hourly dispatch of a fixed design.
+    """Renewable-first hourly dispatch of a fixed design (the order in the module docstring).
 
     Parameters
     ----------
     site : Site
+        Sources (names, types), storage efficiencies and state-of-charge limits, the
+        connection capacity [MW] and the project type.
     profiles : Profiles
+        Load [MW] and per-unit profiles of the sources, row weights [h], export-forbidden hours.
     design : Design
         Capacities [MW, MWh].
     spot_market : {'continuous', 'not-continuous', None}
         Spot-market status; ``not-continuous`` forbids every export, None allows it.
     export_budget_mwh : float, optional [MWh/yr]
-        Keep the year's exports within this budget (the best-paid hours by ``export_price``
-        first) and curtail the rest: how an operator keeps an export cap. Default: no budget
-        (the renewable-first dispatch of ``gdc check``).
+        Keep the year's exports within this budget (weighted, ``sum(weights x export)``) and
+        curtail the rest: how an operator keeps an export cap. Default: no budget.
+    export_price : ndarray [CNY/MWh], optional
+        Export price of each row; with ``export_budget_mwh`` the best-paid hours export first
+        (equal prices: the earlier hour first). Default: every hour the same price.
 
     Returns
     -------
     Balance
+        ``source="dispatch"``; the storage is cyclic over each period.
+
+    Examples
+    --------
+    Two hours, 50 MW of PV at 0.6 then 0.0 per unit, a 10 MW load, a 10 MW / 10 MWh
+    lossless battery and a 5 MW connection:
+
+    >>> import numpy as np
+    >>> from gdc.operation.dispatch import Design, dispatch
+    >>> from gdc.profiles.series import Profiles
+    >>> from gdc.site.read import parse_site
+    >>> site = parse_site({"name": "two hours", "jurisdiction": "shandong", "year": 2026,
+    ...     "load": {"file": "load.csv", "column": "load_mw", "unit": "MW"},
+    ...     "sources": [{"name": "PV", "type": "pv", "capacity_mw": 50}],
+    ...     "storage": {"power_mw": 10, "energy_mwh": 10, "charge_efficiency": 1.0,
+    ...                 "discharge_efficiency": 1.0, "soc_min": 0.0, "self_discharge_per_h": 0.0},
+    ...     "connection": {"voltage_kv": 110, "capacity_mw": 5}})
+    >>> profiles = Profiles(load_mw=np.array([10.0, 10.0]), pu={"PV": np.array([0.6, 0.0])},
+    ...     weights=np.ones(2), period_hours=2, export_forbidden=np.zeros(2, bool),
+    ...     hour_of_day=np.array([12, 13]), month=None, index=None)
+    >>> b = dispatch(site, profiles, Design.from_site(site))
+
+    Hour 1: the 30 MW of PV serve 10 MW of load, charge 10 MW (the battery's power), export
+    5 MW (the connection) and curtail the last 5 MW; hour 2: the battery serves the load.
+
+    >>> b.re_to_load.tolist(), b.re_to_storage.tolist(), b.re_export.tolist(), b.curtailment.tolist()
+    ([10.0, 0.0], [10.0, 0.0], [5.0, 0.0], [5.0, 0.0])
+    >>> b.storage_to_load.tolist(), b.grid_to_load.tolist(), b.soc.tolist()   # [MW], [MW], [MWh]
+    ([0.0, 10.0], [0.0, 0.0], [10.0, 0.0])
+
+    An export budget of 2 MWh keeps 2 of the 5 MW and curtails the other 3:
+
+    >>> b = dispatch(site, profiles, Design.from_site(site), export_budget_mwh=2.0)
+    >>> b.re_export.tolist(), b.curtailment.tolist()
+    ([2.0, 0.0], [8.0, 0.0])
     """
     n = profiles.hours
     wind = np.zeros(n)

@@ -123,10 +123,33 @@ def compute_metrics(balance: Balance) -> Metrics:
     Parameters
     ----------
     balance : Balance
+        Hourly flows [MW]; row ``t`` stands for ``weights[t]`` hours of the year.
 
     Returns
     -------
     Metrics
+        Energies ``sum_t weights[t] x flow[t]`` [MWh/yr], peaks [MW], ratios [%].
+
+    Examples
+    --------
+    Two rows that stand for half a year each (4380 h): 30 MW of PV at noon serve a 10 MW
+    load, export 5 MW and curtail 15 MW; at night the load is imported.
+
+    >>> import numpy as np
+    >>> from gdc.operation.balance import Balance
+    >>> from gdc.operation.metrics import compute_metrics
+    >>> def two(a, b):
+    ...     return np.array([float(a), float(b)])
+    >>> b = Balance(weights=two(4380, 4380), period_hours=2, load=two(10, 10), wind=two(0, 0),
+    ...             pv=two(30, 0), re_to_load=two(10, 0), re_to_storage=two(0, 0),
+    ...             re_export=two(5, 0), curtailment=two(15, 0), grid_to_load=two(0, 10),
+    ...             storage_to_load=two(0, 0), soc=two(0, 0), soc_start=np.zeros(1),
+    ...             export_forbidden=np.zeros(2, bool))
+    >>> m = compute_metrics(b)
+    >>> m.A, m.S, m.L, m.E, m.I, m.C   # 4380 x (30, 10, 10 + 10, 5, 10, 15) [MWh/yr]
+    (131400.0, 43800.0, 87600.0, 21900.0, 43800.0, 65700.0)
+    >>> m.load_share, round(m.self_use_share, 2), round(m.export_share, 2)   # S/L, S/A, E/A [%]
+    (50.0, 33.33, 16.67)
     """
     w = balance.weights
 

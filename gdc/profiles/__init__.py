@@ -1,7 +1,12 @@
-"""Hourly per-unit profiles: PV and wind from weather files, offline synthesis, loads.
+"""Hourly inputs of a site: reading its CSV series, and PV, wind and load profiles computed or synthesised.
+
+May import gdc.site only (the schema a series is named by, input errors, shipped data).
 
 One module per concept, in the style of pvlib-python:
 
+- :mod:`gdc.profiles.series` - the site's time series read from CSV and checked
+  (:class:`~gdc.profiles.series.Profiles`, :func:`~gdc.profiles.series.get_profiles`).
+- :mod:`gdc.profiles.computed` - profiles a site file asks for from weather or synthesis.
 - :mod:`gdc.profiles.calendar` - the hourly index of a year, Chinese holidays.
 - :mod:`gdc.profiles.weather` - readers for EPW, TMY3, PVGIS and plain CSV weather files.
 - :mod:`gdc.profiles.pv` - PV system model (pvlib: solar position, decomposition,
@@ -16,17 +21,19 @@ Conventions: hourly, timestamps label the START of the hour in local time (China
 MW of the source's stated capacity (PV: DC peak MWp, AC output after the inverter;
 wind: rated capacity), in [0, 1].
 
-pvlib, windpowerlib and chinesecalendar are imported lazily inside functions so that
-importing this package stays fast.
+pvlib, windpowerlib, chinesecalendar and holidays are imported lazily inside functions so
+that importing this package stays fast.
 """
 
 from __future__ import annotations
 
 __all__ = [
-    "dates",
+    "calendar",
+    "computed",
     "load",
     "pv",
     "resources",
+    "series",
     "synth",
     "weather",
     "wind",

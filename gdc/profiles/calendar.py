@@ -44,6 +44,12 @@ def get_hourly_index(year: int, tz: str = TZ_CHINA) -> pd.DatetimeIndex:
     -------
     pd.DatetimeIndex
         8760 hourly labels (8784 in a leap year), each the start of its hour.
+
+    Examples
+    --------
+    >>> idx = get_hourly_index(2024)   # a leap year: 366 x 24 h
+    >>> len(idx), str(idx[0]), str(idx[-1])
+    (8784, '2024-01-01 00:00:00+08:00', '2024-12-31 23:00:00+08:00')
     """
     start = pd.Timestamp(year=int(year), month=1, day=1)
     end = pd.Timestamp(year=int(year) + 1, month=1, day=1)

@@ -88,6 +88,14 @@ def get_spring_festival_shutdown(year: int, days: int, before: int | None = None
     -------
     (datetime.date, datetime.date)
         First and last day, inclusive.
+
+    Examples
+    --------
+    The lunar New Year of 2026 is 17 February; a 15-day shutdown starts round(15 / 3) = 5
+    days before it and ends 14 days after its first day:
+
+    >>> get_spring_festival_shutdown(2026, 15)
+    (datetime.date(2026, 2, 12), datetime.date(2026, 2, 26))
     """
     lny = get_lunar_new_year(year)
     before = round(days / 3) if before is None else before
@@ -118,6 +126,14 @@ def synth_load(archetype: str, peak_mw: float, year: int, seed: int = 0) -> pd.S
     -------
     Series [MW]
         ``load_mw`` on the hour-start index of ``year`` in Asia/Shanghai time.
+
+    Examples
+    --------
+    >>> load = synth_load("steel", peak_mw=100.0, year=2026, seed=1)
+    >>> len(load), load.name, float(load.max())   # 365 x 24 h; the peak is exact [MW]
+    (8760, 'load_mw', 100.0)
+    >>> str(load.index[0])
+    '2026-01-01 00:00:00+08:00'
     """
     kind = resolve_archetype(archetype)
     if not 0.0 < float(peak_mw) < 1e5:

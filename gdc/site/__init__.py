@@ -1,4 +1,4 @@
-"""The site file: its schema (units and descriptions on every field), reading, input errors, shipped data.
+"""The site file: its pydantic models (schema.py), reading with errors a user can act on (read.py), input errors, plausible ranges, where shipped data is.
 
-The bottom layer: imports nothing else of gdc (only ``gdc.models`` for the data folder).
+The bottom layer: imports nothing else of gdc (only ``gdc.models``, the shipped data folder).
 """
