@@ -212,7 +212,7 @@ def data_year(site: Site) -> int:
     """The calendar year a site's full-year series describe when no timestamp column says it.
 
     The start year (default: the evaluation year). ``gdc check --year Y`` and
-    :func:`gdc.site.schema.with_year` keep the start year, so a later evaluation year reuses the
+    :func:`gdc.site.read.with_year` keep the start year, so a later evaluation year reuses the
     data year's hours row by row.
     """
     return site.effective_start_year
