@@ -257,8 +257,8 @@ _PHRASES_ZH: list[tuple[str, str]] = [
     (r"not same city: (.+)", r"不在同一地级市：\1"),
     (r"offshore: (.+)", r"涉海：\1"),
     (r"state connection\.(\w+)", r"请说明 connection.\1"),
-    (r"no provincial rule set for '(.+)' \(none found, rules\.md §7\): the national rules apply",
-     r"未找到“\1”的省级规则（rules.md §7），适用国家规则"),
+    (r"gdc has no provincial rule set for '(.+)' \(no provincial thresholds encoded\): the national rules apply",
+     r"gdc 没有“\1”的省级规则集（未收录该省的限值），适用国家规则"),
     (r"the renewable-first dispatch keeps the annual export cap \((\w+): (.+)\): exports fill the best-paid hours "
      r"first \(equal prices: earlier hours first\) and ([\d,.]+) MWh of surplus beyond the cap is curtailed",
      r"新能源优先调度遵守年度上网电量上限（\1：\2）：上网电量优先安排在上网电价最高的时段（电价相同时先早后晚），"
