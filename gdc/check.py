@@ -51,7 +51,12 @@ class CheckResult:
         return binding(self.verdicts)
 
     def as_dict(self) -> dict[str, Any]:
-        """The result as plain JSON-serialisable data."""
+        """The result as plain JSON-serialisable data.
+
+        ``counts`` are :func:`gdc.rules.verdicts.counts`, as in every report: the rule-table
+        rows by status, and ``confirm`` the checklist items that apply (a checklist item that
+        does not apply is in ``verdicts`` with status ``n/a`` but not counted).
+        """
         from gdc.operation.metrics import DEFINITIONS
 
         m = self.metrics

@@ -31,6 +31,7 @@ from gdc.report.text import (
     phrase,
     word,
 )
+from gdc.rules.verdicts import counts, in_rule_table, shown_checklist
 
 STATUS_CSS = {"pass": "#1e8e3e", "fail": "#c5221f", "review": "#b06000", "n/a": "#80868b",
               "confirm": "#1a73e8"}
@@ -132,14 +133,15 @@ def page(title: str, body: str, lang: str = "en") -> str:
 
 def _summary(result: Any, lang: str) -> str:
     from gdc.report.terminal import design_line
-    from gdc.rules.verdicts import counts
 
     site, rs, p = result.site, result.rule_set, result.profiles
     chain = f" ({word('extends', lang)} {', '.join(rs.chain[:-1])})" if len(rs.chain) > 1 else ""
     rows = (f"{p.hours} h" if p.is_full_year
             else f"{p.hours // 24} d x 24 h, {word('weighted', lang)} ({p.weights.sum():,.0f} h)")
-    c = counts(result.verdicts)
-    summary = ", ".join(f"{c[s]} {word(s, lang)}" for s in ("pass", "fail", "review", "n/a", "confirm") if c[s])
+    c = counts(result.verdicts)  # what the report shows, as the terminal and the JSON count
+    summary = ", ".join(f"{c[s]} {word(s, lang)}" for s in ("pass", "fail", "review", "n/a") if c[s])
+    if c["confirm"]:
+        summary += f"; {c['confirm']} {word('to_confirm', lang)}"
     b = result.binding
     items = [
         (word("site", lang), esc(site.name)),
@@ -163,7 +165,7 @@ def _verdicts(result: Any, lang: str) -> str:
     rows, attrs = [], []
     for v in result.verdicts:
         r = v.rule
-        if r.kind == "checklist":
+        if not in_rule_table(v):
             continue
         sub = [esc(r.name(other))]
         if v.detail:
@@ -185,7 +187,7 @@ def _verdicts(result: Any, lang: str) -> str:
 
 
 def _checklist(result: Any, lang: str) -> str:
-    items = [v for v in result.verdicts if v.rule.kind == "checklist" and v.status != "n/a"]
+    items = shown_checklist(result.verdicts)
     if not items:
         return ""
     lis = "".join(f"<li>{esc(v.rule.name(lang))} <span class=\"small\">({esc(v.rule.source.short(lang))})</span></li>"

@@ -17,7 +17,7 @@ from gdc.report.text import (
     table,
     word,
 )
-from gdc.rules.verdicts import Verdict, counts
+from gdc.rules.verdicts import counts, in_rule_table, shown_checklist
 
 STATUS_COLOURS = {"pass": "green", "fail": "red", "review": "yellow", "n/a": None, "confirm": "cyan"}
 
@@ -98,25 +98,9 @@ def cost_lines(result: CheckResult, lang: str) -> list[str]:
     return out
 
 
-def in_rule_table(v: Verdict) -> bool:
-    """True for the verdicts shown as rows of the rule table (checklist items are listed apart)."""
-    return v.status != "confirm" and v.rule.kind != "checklist"
-
-
 def summary_counts(result: CheckResult) -> dict[str, int]:
-    """The counts of the result line: the rule-table rows by status, and the checklist items shown.
-
-    They count exactly what the report shows: a checklist item that does not apply is neither
-    a row nor counted (it used to be counted as n/a).
-    """
-    c = dict(counts([v for v in result.verdicts if in_rule_table(v)]))
-    c["confirm"] = len(shown_checklist(result))
-    return c
-
-
-def shown_checklist(result: CheckResult) -> list[Verdict]:
-    """The checklist items listed under "To confirm" (those that apply to the site)."""
-    return [v for v in result.verdicts if v.rule.kind == "checklist" and v.status != "n/a"]
+    """The counts of the result line: :func:`gdc.rules.verdicts.counts` (what the report shows)."""
+    return counts(result.verdicts)
 
 
 def verdict_rows(result: CheckResult, lang: str, colour: Callable[[str, str], str]) -> list[list[str]]:
@@ -169,7 +153,7 @@ def render_check(result: CheckResult, lang: str = "en", colour: bool = False, de
     out.append(word("rules", lang))
     headers = [word(k, lang) for k in ("rule", "value", "threshold", "margin", "verdict", "source")]
     out.append(table(headers, verdict_rows(result, lang, paint), right={1, 2, 3}))
-    checklist = shown_checklist(result)
+    checklist = shown_checklist(result.verdicts)
     if checklist:
         out.append("")
         out.append(word("checklist", lang))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,5 +169,35 @@ def binding(verdicts: list[Verdict]) -> Verdict | None:
     return min(pool, key=lambda v: v.margin)
 
 
-def counts(verdicts: list[Verdict]) -> Mapping[str, int]:
-    return {s: sum(v.status == s for v in verdicts) for s in STATUSES}
+def in_rule_table(v: Verdict) -> bool:
+    """True for a verdict shown as a row of the rule table (checklist items are listed apart)."""
+    return v.status != "confirm" and v.rule.kind != "checklist"
+
+
+def shown_checklist(verdicts: list[Verdict]) -> list[Verdict]:
+    """The checklist items listed under "To confirm": those that apply to the site."""
+    return [v for v in verdicts if v.rule.kind == "checklist" and v.status != "n/a"]
+
+
+def counts(verdicts: list[Verdict]) -> dict[str, int]:
+    """The verdicts by status, counting what the reports show; one definition for every report.
+
+    ``pass``, ``fail``, ``review`` and ``n/a`` count the rows of the rule table
+    (:func:`in_rule_table`); ``confirm`` counts the checklist items listed to confirm
+    (:func:`shown_checklist`). A checklist item that does not apply to the site is neither
+    shown nor counted. The terminal's result line, the JSON ``counts``, the HTML report and the
+    workbook all use this.
+
+    Parameters
+    ----------
+    verdicts : list of Verdict
+
+    Returns
+    -------
+    dict
+        Status -> number, every status of :data:`STATUSES` present (0 where none).
+    """
+    rows = [v for v in verdicts if in_rule_table(v)]
+    out = {s: sum(v.status == s for v in rows) for s in STATUSES}
+    out["confirm"] = len(shown_checklist(verdicts))
+    return out
