@@ -9,6 +9,7 @@ batch of sites sharing profiles reads each file once.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import difflib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,7 +20,7 @@ import pandas as pd
 
 from gdc.site.errors import InputError
 from gdc.site.plausible import check_range, range_error, ranges
-from gdc.site.schema import SeriesRef, Site, check_day_weights
+from gdc.site.schema import Load, SeriesRef, Site, check_day_weights
 
 #: A per-unit profile above this is not per-unit (e.g. MW or kW by mistake). Real profiles
 #: exceed 1 slightly (PV above STC on cold clear days: the v3 tool's pvPu reaches 1.039).
@@ -48,6 +49,9 @@ class Profiles:
     index : DatetimeIndex or None
         Local China time of each row's start, for a full year: the data year's hours
         (see :func:`data_year`), not necessarily the evaluation year's.
+    user_loads_mw : dict of str to ndarray [MW]
+        Each user's load, keyed by user name in the site's order, for a site that lists
+        ``users:``; empty otherwise. ``load_mw`` is then their sum (the project total).
     """
 
     load_mw: np.ndarray
@@ -58,6 +62,12 @@ class Profiles:
     hour_of_day: np.ndarray
     month: np.ndarray | None
     index: pd.DatetimeIndex | None
+    user_loads_mw: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
+
+    @property
+    def users(self) -> list[str]:
+        """The users' names, in the site's order (empty for a site with one ``load:``)."""
+        return list(self.user_loads_mw)
 
     @property
     def hours(self) -> int:
@@ -302,6 +312,34 @@ def check_range_ok(key: str, value: float) -> bool:
     return ranges()[key].contains(value)
 
 
+def _read_load(site: Site, ref: Load, field: str, expected: int | None,
+               days: bool) -> tuple[np.ndarray, pd.DataFrame, Path]:
+    """One load column [MW]: read, length-checked, non-negative, unit-converted and scaled.
+
+    ``field`` is the site field (``load`` or ``users[i].load``); ``expected`` the rows of the
+    first load read (every user's load covers the same hours), None for the first.
+    """
+    load, df, path = read_column(site, ref, field)
+    _check_length(len(load), expected, path, field, days)
+    if (load < 0).any():
+        t = int(np.flatnonzero(load < 0)[0])
+        raise InputError(
+            f"negative load ({load[t]:g} at CSV line {csv_line(path, t)})", file=path,
+            field=f"{field}.column", fix="the load is consumption only; put on-site generation under 'sources'",
+        )
+    if ref.unit == "kW":
+        load = load / 1000.0
+    load = load * ref.scale
+    peak = float(load.max(initial=0.0))
+    if ref.unit == "MW":
+        check_range("load_peak_mw", peak, path, f"{field}.unit", "load peak")
+    elif not check_range_ok("load_peak_mw", peak):
+        err = range_error("load_peak_mw", peak, path, f"{field}.column", "load peak (after kW -> MW)")
+        err.fix = f"check the column's unit and 'scale' under '{field}'; " + (err.fix or "").split("? ", 1)[-1]
+        raise err
+    return load, df, path
+
+
 def get_profiles(site: Site) -> Profiles:
     """Read and check every hourly series a site names.
 
@@ -322,25 +360,23 @@ def get_profiles(site: Site) -> Profiles:
         missing or unordered hours or of another year (:func:`check_time_axis`).
     """
     days = site.days is not None
-    load, load_df, load_path = read_column(site, site.load, "load")
+    if site.load is not None:
+        load, load_df, load_path = _read_load(site, site.load, "load", None, days)
+        user_loads: dict[str, np.ndarray] = {}
+    else:
+        user_loads = {}
+        load_df = load_path = None
+        for i, user in enumerate(site.user_list):
+            field = f"users[{i}].load"
+            values, df, path = _read_load(site, user.load, field, None if load_path is None else len(load), days)
+            user_loads[user.name] = values
+            if load_path is None:
+                load, load_df, load_path = values.copy(), df, path
+            else:
+                load = load + values
+        check_range("load_peak_mw", float(load.max(initial=0.0)), load_path, "users[].load",
+                    "peak of the users' total load")
     n = len(load)
-    _check_length(n, None, load_path, "load", days)
-    if (load < 0).any():
-        t = int(np.flatnonzero(load < 0)[0])
-        raise InputError(
-            f"negative load ({load[t]:g} at CSV line {csv_line(load_path, t)})", file=load_path,
-            field="load.column", fix="the load is consumption only; put on-site generation under 'sources'",
-        )
-    if site.load.unit == "kW":
-        load = load / 1000.0
-    load = load * site.load.scale
-    peak = float(load.max(initial=0.0))
-    if site.load.unit == "MW":
-        check_range("load_peak_mw", peak, load_path, "load.unit", "load peak")
-    elif not check_range_ok("load_peak_mw", peak):
-        err = range_error("load_peak_mw", peak, load_path, "load.column", "load peak (after kW -> MW)")
-        err.fix = "check the column's unit and 'scale' under 'load'; " + (err.fix or "").split("? ", 1)[-1]
-        raise err
     # the time axis of every full-year CSV is checked once, and all must be of one data year
     axes: dict[Path, pd.DatetimeIndex] = {}
 
@@ -356,7 +392,10 @@ def get_profiles(site: Site) -> Profiles:
                                  fix="give every series of a site for the same year")
         axes[path] = idx
 
-    time_axis(load_df, load_path, "load")
+    time_axis(load_df, load_path, "load" if site.load is not None else "users[0].load")
+    for i, user in enumerate(site.user_list[1:], start=1):
+        path = site.resolve(user.load.file)
+        time_axis(read_table(path, f"users[{i}].load.file"), path, f"users[{i}].load")
 
     pu: dict[str, np.ndarray] = {}
     for i, src in enumerate(site.sources):
@@ -438,4 +477,5 @@ def get_profiles(site: Site) -> Profiles:
             forbidden |= values > 0.5
 
     return Profiles(load_mw=load, pu=pu, weights=weights, period_hours=period,
-                    export_forbidden=forbidden, hour_of_day=hour_of_day, month=month, index=index)
+                    export_forbidden=forbidden, hour_of_day=hour_of_day, month=month, index=index,
+                    user_loads_mw=user_loads)

@@ -220,6 +220,8 @@ class Rule:
         """
         for key, want in (self.applies_if or {}).items():
             have = spot_market if key == "spot_market" else getattr(site, key)
+            if key == "users" and site is not None:
+                have = site.user_mode  # a list of users: single (one) or multiple (688号)
             if have is None:
                 return None
             if have != want:

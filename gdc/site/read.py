@@ -77,7 +77,8 @@ def _explain(err: dict[str, Any], file: Path) -> InputError:
     # pydantic reports union members as extra loc parts: drop type-name parts
     loc = tuple(
         p for p in loc
-        if not (isinstance(p, str) and (p in {"float", "Bounds"} or p.startswith(("constrained-", "function-"))))
+        if not (isinstance(p, str) and (p in {"float", "Bounds", "FixedAllocation", "PriorityAllocation"}
+                                       or p.startswith(("constrained-", "function-", "list[", "literal["))))
     )
     field = _field_path(loc)
     kind = err["type"]

@@ -50,6 +50,12 @@ __all__ = [  # the models here, and the reading functions of gdc.site.read re-ex
     "Load",
     "Location",
     "Meters",
+    "Operator",
+    "FixedAllocation",
+    "PriorityAllocation",
+    "User",
+    "USER_CATEGORIES",
+    "EXCLUDED_CATEGORIES",
     "PVSystemSpec",
     "PriceRef",
     "RuleOverride",
@@ -117,6 +123,76 @@ class Load(SeriesRef):
 
     unit: Literal["MW", "kW"] = Field(description="unit of the load column: MW or kW")
     scale: Annotated[float, Field(gt=0)] = Field(1.0, description="multiplier applied after unit conversion [-]")
+
+
+#: User categories a multi-user site may name (688号 opens direct connection to industrial and
+#: commercial users; the two excluded categories are accepted here so that the eligibility rule
+#: ``multi_user_no_residential_agricultural`` reports them as a fail citing 688号).
+USER_CATEGORIES = ("industrial", "commercial", "data-centre", "public-service", "transport", "other",
+                   "residential", "agricultural")
+#: Categories 688号 excludes from multi-user direct connection ("不含居民、农业用户").
+EXCLUDED_CATEGORIES = ("residential", "agricultural")
+
+
+class User(_Strict):
+    """One user (a legal entity's load) behind a multi-user project's single connection (688号)."""
+
+    name: Annotated[str, Field(min_length=1, pattern=r"^[^\[\],]+$")] = Field(
+        description="user name, unique in the site; used in tables and column names (no [ ] or ,)")
+    entity: str | None = Field(
+        None, description="legal entity: unified social credit code or any identifier (688号: distinct legal "
+        "entities); default: the name")
+    category: str = Field(
+        "industrial", description="user category: " + ", ".join(USER_CATEGORIES)
+        + " (688号 excludes residential and agricultural users)")
+    load: Load = Field(description="this user's hourly load [MW or kW]")
+    min_green_share: Annotated[float, Field(ge=0, le=100)] | None = Field(
+        None, description="the user's own minimum green share S_u / L_u [%], e.g. an exporter's requirement")
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, v: str) -> str:
+        key = v.strip().lower().replace("_", "-").replace(" ", "-")
+        if key in ("datacentre", "data-center", "datacenter"):
+            key = "data-centre"
+        if key not in USER_CATEGORIES:
+            import difflib
+
+            close = difflib.get_close_matches(key, USER_CATEGORIES, n=1)
+            raise ValueError(f"unknown user category '{v}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+                             + f"; categories: {', '.join(USER_CATEGORIES)}")
+        return key
+
+    @property
+    def entity_id(self) -> str:
+        """The legal entity, or the user's name where none is given."""
+        return self.entity if self.entity else self.name
+
+
+class FixedAllocation(_Strict):
+    """Self-use shared in fixed percentages, the same in every hour."""
+
+    fixed: dict[str, Annotated[float, Field(ge=0, le=100)]] = Field(
+        description="user name -> share of the project's self-use in every hour [%], summing to 100")
+
+
+class PriorityAllocation(_Strict):
+    """Self-use served to users in order: the first user's load first, then the next."""
+
+    priority: list[str] = Field(min_length=1, description="every user's name, highest priority first [-]")
+
+
+Allocation = Literal["hourly-share", "annual-share"] | FixedAllocation | PriorityAllocation
+
+
+class Operator(_Strict):
+    """The entity operating a multi-user project (688号: an independent legal person, not a grid company)."""
+
+    entity: str | None = Field(None, description="legal entity of the operator (unified social credit code or name)")
+    independent_legal_person: bool | None = Field(
+        None, description="the operator is an independent legal person (独立法人) [true/false]")
+    is_grid_company: bool | None = Field(
+        None, description="the operator is a grid company operating transmission or distribution [true/false]")
 
 
 class Location(_Strict):
@@ -392,10 +468,19 @@ class Site(_Strict):
         None, description="project start year; default: year")
     project_type: Literal["grid-connected", "off-grid"] = Field(
         "grid-connected", description="grid-connected, or off-grid (no import; unserved load fails)")
-    users: Literal["single", "multiple"] = Field("single", description="one user (650号) or several (688号)")
+    users: list[User] | Literal["single", "multiple"] = Field(
+        "single", description="the users behind the connection: a list of users (688号: each with its own "
+        "load [MW or kW]), or the older 'single' (one user, the load under 'load') / 'multiple' (several users, "
+        "only their total load under 'load': no per-user table)")
+    allocation: Allocation = Field(
+        "hourly-share", description="how the project's self-use S [MWh] is shared among users: hourly-share "
+        "(688号 §(十一): each hour by that hour's consumption share), annual-share, {fixed: {user: %}}, "
+        "{priority: [user, ...]}")
+    operator: Operator | None = Field(None, description="the operator of a multi-user project (688号)")
     description: str | None = Field(None, description="free text about the project")
     location: Location | None = Field(None, description="needed for weather or synthetic profiles")
-    load: Load = Field(description="the user's hourly load [MW or kW]")
+    load: Load | None = Field(
+        None, description="the user's hourly load [MW or kW]; with several users, give 'users:' instead")
     sources: list[Source] = Field(min_length=1, description="the wind and PV plants [MW each]")
     storage: Storage | None = Field(None, description="a battery [MW / MWh]; none by default")
     connection: Connection = Field(description="the connection to the public grid [kV, MW]")
@@ -425,7 +510,62 @@ class Site(_Strict):
         dup = {n for n in names if names.count(n) > 1}
         if dup:
             raise ValueError(f"source names must be unique; repeated: {', '.join(sorted(dup))}")
+        self._check_users()
         return self
+
+    def _check_users(self) -> None:
+        listed = isinstance(self.users, list)
+        if listed and self.load is not None:
+            raise ValueError("give either 'load:' (one user) or 'users:' with each user's load, not both")
+        if not listed and self.load is None:
+            raise ValueError("no load: give 'load: {file, column, unit}' (one user), or 'users:' as a list "
+                             "of users with a load each")
+        if listed and not self.users:
+            raise ValueError("'users:' is an empty list: give at least one user with a load")
+        names = [u.name for u in self.user_list]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"user names must be unique; repeated: {', '.join(dup)}")
+        alloc = self.allocation
+        if isinstance(alloc, (FixedAllocation, PriorityAllocation)) and not listed:
+            raise ValueError("allocation 'fixed' or 'priority' names users: list them under 'users:'")
+        if isinstance(alloc, FixedAllocation):
+            unknown = sorted(set(alloc.fixed) - set(names))
+            missing = [n for n in names if n not in alloc.fixed]
+            if unknown or missing:
+                raise ValueError("allocation.fixed must give a share to every user and only to users: "
+                                 + "; ".join(x for x in (f"unknown {', '.join(unknown)}" if unknown else "",
+                                                         f"missing {', '.join(missing)}" if missing else "") if x))
+            total = sum(alloc.fixed.values())
+            if abs(total - 100.0) > 1e-6:
+                raise ValueError(f"allocation.fixed shares sum to {total:g} %, not 100 %")
+        if isinstance(alloc, PriorityAllocation):
+            order = alloc.priority
+            rep = sorted({n for n in order if order.count(n) > 1})
+            unknown = sorted(set(order) - set(names))
+            missing = [n for n in names if n not in order]
+            if rep or unknown or missing:
+                parts = [f"repeated {', '.join(rep)}" if rep else "", f"unknown {', '.join(unknown)}" if unknown
+                         else "", f"missing {', '.join(missing)}" if missing else ""]
+                raise ValueError("allocation.priority must name every user once: " + "; ".join(p for p in parts if p))
+
+    @property
+    def user_list(self) -> list[User]:
+        """The users listed under ``users:`` (empty for the ``single`` / ``multiple`` forms)."""
+        return list(self.users) if isinstance(self.users, list) else []
+
+    @property
+    def user_mode(self) -> str:
+        """``single`` (650号) or ``multiple`` (688号): a list of two or more users is ``multiple``."""
+        if isinstance(self.users, list):
+            return "multiple" if len(self.users) > 1 else "single"
+        return self.users
+
+    @property
+    def allocation_name(self) -> str:
+        """The allocation method's name: hourly-share, annual-share, fixed or priority."""
+        a = self.allocation
+        return a if isinstance(a, str) else ("fixed" if isinstance(a, FixedAllocation) else "priority")
 
     @property
     def path(self) -> Path | None:
