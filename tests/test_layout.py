@@ -3,7 +3,10 @@
 The layers, top to bottom (README "Code map"); a module may import its own package and any
 package below it, never one above::
 
-    cli > screen > report > exchange > optimise > check > rules > operation > profiles > site
+    cli > screen > report > exchange > optimise > finance > check > rules > operation > profiles > site
+
+finance (money: cash flows, NPV, IRR, the composite price) reads a check's result and is read by
+the optimiser (objectives) and the reports.
 
 The test reads every ``import`` statement of ``gdc/`` with :mod:`ast` (imports inside
 functions included, ``if TYPE_CHECKING:`` blocks too), so a lazy import cannot hide a cycle.
@@ -17,7 +20,7 @@ from pathlib import Path
 import pytest
 
 GDC = Path(__file__).resolve().parents[1] / "gdc"
-LAYERS = ["site", "profiles", "operation", "rules", "check", "optimise", "exchange", "report", "screen", "cli"]
+LAYERS = ["site", "profiles", "operation", "rules", "check", "finance", "optimise", "exchange", "report", "screen", "cli"]
 RANK = {name: i for i, name in enumerate(LAYERS)}
 
 

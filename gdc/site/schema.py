@@ -47,6 +47,7 @@ __all__ = [  # the models here, and the reading functions of gdc.site.read re-ex
     "Days",
     "Economics",
     "ExportForbidden",
+    "Finance",
     "Load",
     "Location",
     "Meters",
@@ -407,6 +408,58 @@ class Economics(_Strict):
         None, description="dedicated-line investment [CNY/km]; default the preset's")
 
 
+class Finance(_Strict):
+    """Project finance (``gdc.finance``): a named preset (``models/finance/``) and overrides.
+
+    Fractions are in [0, 1]; amounts are nominal CNY, net of VAT.
+    """
+
+    preset: str = Field("china-2025", description="finance preset, a file of models/finance/")
+    evaluation_years: Annotated[int, Field(ge=1, le=60)] | None = Field(
+        None, description="years of operation evaluated after the investment year t = 0 [years]")
+    discount_rate: Annotated[float, Field(ge=0, le=0.3)] | None = Field(
+        None, description="nominal discount rate of the NPV [fraction a year]; default economics.discount_rate, "
+                          "else the preset's")
+    debt_share: Annotated[float, Field(ge=0, le=1)] | None = Field(
+        None, description="share of the initial investment borrowed [fraction]")
+    interest_rate: Annotated[float, Field(ge=0, le=0.3)] | None = Field(
+        None, description="loan interest rate [fraction a year]")
+    loan_years: Annotated[int, Field(ge=1, le=40)] | None = Field(
+        None, description="loan term, repaid as a level annuity [years]")
+    income_tax_rate: Annotated[float, Field(ge=0, le=0.5)] | None = Field(
+        None, description="enterprise income tax rate [fraction of taxable profit]")
+    tax_holiday: bool | None = Field(
+        None, description="三免三减半: no income tax in years 1-3, half in years 4-6 [true/false]")
+    vat: Literal["net"] | None = Field(
+        None, description="VAT treatment: 'net', every price and cost is given net of VAT (VAT not modelled)")
+    depreciation_years: Annotated[int, Field(ge=1, le=60)] | None = Field(
+        None, description="straight-line depreciation period of the investment [years]")
+    salvage_fraction: Annotated[float, Field(ge=0, le=1)] | None = Field(
+        None, description="residual value at the end of depreciation [fraction of the investment]")
+    om_escalation: Annotated[float, Field(ge=-0.2, le=0.3)] | None = Field(
+        None, description="yearly escalation of O&M and staff costs [fraction a year]")
+    tariff_escalation: Annotated[float, Field(ge=-0.2, le=0.3)] | None = Field(
+        None, description="yearly escalation of grid import and export prices [fraction a year]")
+    storage_replacement_year: Annotated[int, Field(ge=1, le=60)] | None = Field(
+        None, description="year in which the battery is replaced [year of operation]")
+    storage_replacement_cny_per_kwh: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="battery replacement cost [CNY/kWh of storage energy]")
+    storage_replacement_share: Annotated[float, Field(ge=0, le=1)] | None = Field(
+        None, description="share of the storage energy capacity replaced [fraction]")
+    certificate_cny_per_mwh: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="green-certificate (绿证) value of self-consumed renewable energy [CNY/MWh]; 0: none")
+    carbon_cny_per_t: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="carbon price on avoided grid emissions [CNY/tCO2]; default none")
+    grid_emission_factor_t_per_mwh: Annotated[float, Field(ge=0, le=2)] | None = Field(
+        None, description="grid emission factor of the avoided imports [tCO2/MWh]")
+    other_investment_cny: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="other fixed investment at t = 0 (land, substation, grid works) [CNY]")
+    staff_cny_per_year: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="staff costs in year 1, escalated with O&M [CNY/yr]")
+    self_use_fees_cny_per_kwh: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="government funds and surcharges on self-consumed direct-line power [CNY/kWh]")
+
+
 class PriceRef(SeriesRef):
     """An hourly price column [CNY/kWh]."""
 
@@ -491,6 +544,7 @@ class Site(_Strict):
     overrides: dict[str, RuleOverride] = Field(default_factory=dict, description="rule id -> override")
     economics: Economics = Field(default_factory=Economics, description="costs for gdc size [CNY]")
     tariff: Tariff = Field(default_factory=Tariff, description="grid prices [CNY/kWh]")
+    finance: Finance = Field(default_factory=Finance, description="project finance: NPV, IRR, composite price [CNY]")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
