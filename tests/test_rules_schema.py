@@ -112,9 +112,10 @@ TYPOS = [
     ("extends in a loop", lambda n, x: n.update(extends="ningxia/2025-12"), "ningxia",
      "national/2026-05.yaml", "extends", "loop: ningxia/2025-12 -> national/2026-05 -> ningxia/2025-12", "must not"),
     ("duplicate rule id", lambda n, x: n["rules"].append(copy.deepcopy(_rule(n, "fees"))), "national",
-     "national/2026-05.yaml", "rules.fees.id", "appears twice in this file (rules[11] and rules[16])", "merge"),
+     "national/2026-05.yaml", "rules.fees.id", f"appears twice in this file (rules[{[r['id'] for r in NATIONAL['rules']].index('fees')}] and "
+     f"rules[{len(NATIONAL['rules'])}])", "merge"),
     ("rule without an id", lambda n, x: n["rules"].append({"name_en": "x"}), "national",
-     "national/2026-05.yaml", "rules[16].id", "'id' is missing", "add 'id'"),
+     "national/2026-05.yaml", f"rules[{len(NATIONAL['rules'])}].id", "'id' is missing", "add 'id'"),
     ("unknown document", lambda n, x: _rule(n, "metering")["source"].update(doc="ndrc-65"), "national",
      "national/2026-05.yaml", "rules.metering.source.doc", "unknown document 'ndrc-65'", "did you mean 'ndrc-650'?"),
     ("document without a title", lambda n, x: n["documents"]["ndrc-650"].pop("zh"), "national",

@@ -22,11 +22,13 @@ self-use adds up to ``S_t`` in every hour. ``annual-share`` and ``fixed`` are ac
 methods: a user's ``S_u,t`` may exceed its load in an hour (its annual green share is what
 they define); ``hourly-share`` and ``priority`` never do.
 
-Per user, the energy not self-supplied, ``L_u,t - S_u,t`` (0 when negative, see above), is
-grid supply: imported energy (directly or through grid-charged storage) and, off-grid,
-unserved load, split in each hour in the project's proportions. So the users' loads,
-self-use, grid supply and unserved load add up to the project's ``L``, ``S``,
-``grid_to_load + storage_to_load_grid`` and unserved energy. The project's import ``I``
+Per user, the energy not self-supplied, ``L_u,t - S_u,t``, is grid supply: imported energy
+(directly or through grid-charged storage) and, off-grid, unserved load, split in each hour
+in the project's proportions, so that ``L_u = S_u + import_u + unserved_u`` for every user
+(under ``annual-share`` and ``fixed`` an hour's ``L_u,t - S_u,t`` may be negative: the user's
+excess allocation is another user's import). The users' loads, self-use, grid supply and
+unserved load add up to the project's ``L``, ``S``, ``grid_to_load + storage_to_load_grid``
+and unserved energy. The project's import ``I``
 also counts grid energy charged into storage and lost there, which belongs to no user
 (:attr:`Allocation.storage_grid_mwh`).
 """
@@ -239,15 +241,14 @@ def allocate(balance: Balance, user_loads_mw: dict[str, np.ndarray],
     # the energy not self-supplied: grid to the load (direct or via grid-charged storage), unserved
     grid_t = balance.grid_to_load + balance.storage_to_load_grid
     unserved_t = balance.unserved
-    # each user's remainder L_u,t - S_u,t (0 where an accounting method over-allocates); the
-    # remainders add up to at least L_t - S_t = grid_t + unserved_t, so the scaled parts add up to them
-    rest = {u: np.maximum(user_loads_mw[u] - self_use[u], 0.0) for u in names}
-    rest_total = np.sum([rest[u] for u in names], axis=0)
-    safe = np.where(rest_total > 0, rest_total, 1.0)
-    f_grid = np.where(rest_total > 0, grid_t / safe, 0.0)
-    f_uns = np.where(rest_total > 0, unserved_t / safe, 0.0)
+    # L_u,t - S_u,t: what the user takes beyond its self-use (negative where an accounting method
+    # gives it more than its load); over the users it is L_t - S_t = grid_t + unserved_t, split in
+    # the hour's proportions so that every user's L_u = S_u + import_u + unserved_u
+    gap = grid_t + unserved_t
+    f_grid = np.where(gap > 0, grid_t / np.where(gap > 0, gap, 1.0), 1.0)
+    rest = {u: user_loads_mw[u] - self_use[u] for u in names}
     imports = {u: rest[u] * f_grid for u in names}
-    unserved = {u: rest[u] * f_uns for u in names}
+    unserved = {u: rest[u] * (1.0 - f_grid) for u in names}
     w = balance.weights
     mins = min_green_share or {}
     users = [UserShare(name=u, load_mwh=float(w @ user_loads_mw[u]), self_use_mwh=float(w @ self_use[u]),

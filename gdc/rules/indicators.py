@@ -15,7 +15,7 @@ from typing import Any
 
 from gdc.operation.metrics import Metrics
 from gdc.site.errors import InputError
-from gdc.site.schema import Site
+from gdc.site.schema import EXCLUDED_CATEGORIES, Site
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,46 @@ def _max_exchange(m: Metrics, s: Site) -> tuple[Any, str]:
     return m.max_exchange_mw, f"peak {which}"
 
 
+_LIST_USERS = "list the users under 'users:' (name, entity, category, load) to check it"
+
+
+def _distinct_entities(m: Metrics, s: Site) -> tuple[Any, str]:
+    """Number of distinct legal entities among the users (688号: several legal entities)."""
+    users = s.user_list
+    if not users:
+        return None, _LIST_USERS
+    if any(u.entity is None for u in users):
+        missing = [u.name for u in users if u.entity is None]
+        return None, f"entity not stated for {', '.join(missing)}: set users[].entity"
+    by_entity: dict[str, list[str]] = {}
+    for u in users:
+        by_entity.setdefault(u.entity_id, []).append(u.name)
+    shared = [f"{', '.join(n)} are one entity ({e})" for e, n in by_entity.items() if len(n) > 1]
+    return len(by_entity), "; ".join(shared)
+
+
+def _no_excluded_users(m: Metrics, s: Site) -> tuple[Any, str]:
+    """True when no user is residential or agricultural (688号 excludes them)."""
+    users = s.user_list
+    if not users:
+        return None, _LIST_USERS
+    bad = [f"{u.name} ({u.category})" for u in users if u.category in EXCLUDED_CATEGORIES]
+    return (not bad), (f"excluded users: {', '.join(bad)}" if bad else "")
+
+
+def _operator_eligible(m: Metrics, s: Site) -> tuple[Any, str]:
+    """True when the operator is an independent legal person and not a grid company (688号)."""
+    op = s.operator
+    if op is None or op.is_grid_company is None or op.independent_legal_person is None:
+        return None, "state operator.independent_legal_person and operator.is_grid_company"
+    why = []
+    if op.is_grid_company:
+        why.append("the operator is a grid company")
+    if not op.independent_legal_person:
+        why.append("the operator is not an independent legal person")
+    return (not why), "; ".join(why)
+
+
 #: Undefined ratios (denominator zero or not finite), per indicator:
 #:
 #: =====================  ============  =======================================================
@@ -186,5 +226,11 @@ INDICATORS: dict[str, Indicator] = {
     "all_sources_same_city": Indicator("all sources in the load's city", "电源均在同一地级市", "",
                                        _all_flag("same_city"), "site"),
     "any_source_offshore": Indicator("sea-related source", "涉海电源", "", _offshore, "site"),
-    "single_user": Indicator("single user", "单一用户", "", lambda m, s: (s.users == "single", ""), "site"),
+    "single_user": Indicator("single user", "单一用户", "", lambda m, s: (s.user_mode == "single", ""), "site"),
+    "distinct_legal_entities": Indicator("distinct legal entities among the users", "用户中不同法人主体数", "entities",
+                                         _distinct_entities, "site"),
+    "no_residential_agricultural_users": Indicator("no residential or agricultural user", "无居民、农业用户", "",
+                                                   _no_excluded_users, "site"),
+    "operator_independent_not_grid": Indicator("operator: independent legal person, not a grid company",
+                                               "运营主体为独立法人且非电网企业", "", _operator_eligible, "site"),
 }

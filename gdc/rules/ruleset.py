@@ -86,7 +86,7 @@ from gdc.site.errors import InputError
 from gdc.site.schema import Site
 
 __all__ = [
-    "CHINESE_NAMES", "CONFIDENCES", "FORMS", "KINDS", "NATIONAL_FALLBACK", "OPS", "SCHEMA_ID", "Constant",
+    "ALIASES", "CHINESE_NAMES", "CONFIDENCES", "FORMS", "KINDS", "NATIONAL_FALLBACK", "OPS", "SCHEMA_ID", "Constant",
     "Defaults", "Document", "GridRate", "GridUtilisation", "Lookup", "LookupRow", "Number", "Percent", "Ramp",
     "RampSpec", "ReviewIf", "ReviewValue", "Rule", "RuleEntry", "RuleFile", "RuleSet", "Scalar", "SitePath",
     "SiteRef", "Source", "SourceRef", "SpotMarket", "Steps", "Threshold", "ThresholdContext", "Value", "Year",
@@ -94,20 +94,23 @@ __all__ = [
     "resolve_threshold", "rules_json_schema", "threshold_schedule", "write_rules_json_schema",
 ]
 
-#: Provinces with no rule file of their own: gdc falls back to the national rules and says so.
-#: Yunnan (云发改能源〔2025〕577号) and Hebei (冀发改能源〔2025〕879号) name eligible industries and
-#: categories only, with no thresholds; no implementing document of the others is encoded.
+#: Provinces with no rule file of their own: gdc falls back to the national rules and says so
+#: (no implementing document of theirs is encoded).
 NATIONAL_FALLBACK = {
-    "beijing", "tianjin", "hebei", "shanxi", "liaoning", "jilin", "heilongjiang", "shanghai",
-    "jiangsu", "zhejiang", "anhui", "fujian", "jiangxi", "henan", "hubei", "guangdong",
-    "guangxi", "hainan", "chongqing", "sichuan", "guizhou", "yunnan", "tibet", "shaanxi",
-    "gansu", "qinghai", "xinjiang", "inner-mongolia",
+    "beijing", "tianjin", "shanxi", "liaoning", "jilin", "heilongjiang", "shanghai",
+    "jiangsu", "anhui", "fujian", "jiangxi", "henan", "hubei", "guangdong",
+    "guangxi", "hainan", "chongqing", "sichuan", "guizhou", "tibet", "shaanxi",
+    "gansu", "qinghai", "xinjiang",
 }
+
+#: Provinces whose only text is a consultation draft: the province's name selects the draft's
+#: rule set (its title says it is a draft).
+ALIASES = {"inner-mongolia": "inner-mongolia-draft", "zhejiang": "zhejiang-draft"}
 
 #: Chinese names accepted for the jurisdiction field.
 CHINESE_NAMES = {
     "国家": "national", "全国": "national", "山东": "shandong", "宁夏": "ningxia", "湖南": "hunan",
-    "内蒙古": "inner-mongolia-draft", "江苏": "jiangsu", "浙江": "zhejiang", "广东": "guangdong",
+    "内蒙古": "inner-mongolia-draft", "江苏": "jiangsu", "浙江": "zhejiang-draft", "广东": "guangdong",
     "河北": "hebei", "河南": "henan", "云南": "yunnan", "甘肃": "gansu", "青海": "qinghai",
     "新疆": "xinjiang", "四川": "sichuan", "陕西": "shaanxi", "山西": "shanxi", "湖北": "hubei",
 }
@@ -218,15 +221,16 @@ class Rule:
         >>> rule.applies(None, "continuous"), rule.applies(None, None)
         (False, None)
         """
+        unknown = False
         for key, want in (self.applies_if or {}).items():
             have = spot_market if key == "spot_market" else getattr(site, key)
             if key == "users" and site is not None:
                 have = site.user_mode  # a list of users: single (one) or multiple (688号)
             if have is None:
-                return None
-            if have != want:
+                unknown = True  # a condition known not to hold still makes the rule n/a
+            elif have != want:
                 return False
-        return True
+        return None if unknown else True
 
 
 @dataclass(frozen=True)
@@ -422,6 +426,7 @@ def normalise_jurisdiction(name: str, file: Path | str | None = None,
         For a name that is neither a rule set nor a Chinese province.
     """
     key = CHINESE_NAMES.get(name.strip(), name.strip().lower().replace(" ", "-").replace("_", "-"))
+    key = ALIASES.get(key, key)
     known = available_rule_sets(root)
     if key in known:
         return key, None
@@ -589,7 +594,7 @@ def load_rule_set(jurisdiction: str, version: str | None = None, root: Path | st
     >>> rs.key, rs.chain
     ('ningxia/2025-12', ('national/2026-05', 'ningxia/2025-12'))
     >>> rs.get("load_share").threshold
-    {'ramp': {'base': 30, 'per_year': 1.5}, 'floor': {2029: 35}}
+    {'ramp': {'base': 30, 'per_year': 1.5}, 'floor': {2030: 35}}
     """
     base = _rules_root(root)
     if "/" in jurisdiction and version is None:

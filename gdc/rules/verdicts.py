@@ -146,7 +146,11 @@ def evaluate(rule_set: RuleSet, site: Site, metrics: Metrics) -> list[Verdict]:
         year=site.year, start_year=site.effective_start_year, site_attr=site_attr(site, spot),
         available_wind_mwh=metrics.A_wind, available_pv_mwh=metrics.A_pv,
     )
-    return [evaluate_rule(r, metrics, site, ctx, spot) for r in rule_set.active()]
+    # a rule written for the other path (applies_if users: single for 650号, multiple for 688号) is
+    # not part of this site's rule table: one user or several decides which text applies
+    mode = site.user_mode
+    return [evaluate_rule(r, metrics, site, ctx, spot) for r in rule_set.active()
+            if (r.applies_if or {}).get("users", mode) == mode]
 
 
 def overall(verdicts: list[Verdict]) -> str:
