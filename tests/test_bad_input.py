@@ -398,15 +398,16 @@ def test_every_ratio_says_what_undefined_means():
 
 
 def test_summary_counts_match_the_rows_shown():
-    """ningxia-ramp: 2 rule rows are n/a (spot-market export, off-grid); the 2 checklist items
-    that do not apply are neither shown nor counted; 7 checklist items are listed."""
+    """ningxia-ramp: 3 rule rows are n/a (spot-market export, off-grid, the exchange peak-valley
+    rate with no plan value); the checklist items that do not apply (several users) are neither
+    shown nor counted; 9 checklist items are listed."""
     res = run("check", str(SAMPLES / "ningxia-ramp" / "site.yaml"))
     assert res.exit_code == 0, res.output
     out = res.output
     table = out.split("\nRules\n", 1)[1].split("\nTo confirm", 1)[0]
     shown_na = sum(1 for line in table.splitlines() if "  n/a  " in line)
     listed = out.count("  [ ] ")
-    assert shown_na == 2 and listed == 7
+    assert shown_na == 3 and listed == 9
     assert f"({8} pass, {shown_na} n/a; {listed} to confirm)" in out
 
 

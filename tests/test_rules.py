@@ -42,12 +42,12 @@ def test_national_load_share_schedule(year, expected):
 
 @pytest.mark.parametrize("start, year, expected", [
     (2026, 2026, 30.0), (2026, 2027, 31.5), (2026, 2028, 33.0),
-    (2026, 2029, 35.0),  # 34.5 by the ramp, 35 by the 'before 2030' floor
+    (2026, 2029, 34.5),  # the ramp: '2030年前不低于35%' read as 35 % from 2030, as nationally
     (2026, 2030, 36.0), (2026, 2032, 39.0),
-    (2028, 2029, 35.0), (2025, 2028, 34.5),
+    (2028, 2029, 31.5), (2028, 2030, 35.0), (2025, 2028, 34.5),
 ])
 def test_ningxia_ramp(start, year, expected):
-    """Ningxia: max(30 + 1.5 (y - start), 35 from 2029)."""
+    """Ningxia: max(30 + 1.5 (y - start), 35 from 2030)."""
     assert _threshold("ningxia", "load_share", year, start) == pytest.approx(expected)
 
 

@@ -76,6 +76,10 @@ class Metrics:
     max_export_mw: float
     max_import_mw: float
     hours: float  #: hours of the year covered (sum of weights)
+    #: largest daily peak-valley rate of the exchange power, 100 x (P_max - P_min) / max |P| [%]
+    #: (:func:`exchange_peak_valley`)
+    exchange_peak_valley_rate: float | None = None
+    exchange_peak_valley_day: int | None = None  #: the day (0-based row // 24) of that rate
 
     @property
     def self_use_share(self) -> float:
@@ -166,6 +170,7 @@ def compute_metrics(balance: Balance) -> Metrics:
     s_storage = tot(balance.storage_to_load_re)
     A_wind, A_pv = tot(balance.wind), tot(balance.pv)
     curtail = tot(balance.curtailment)
+    pv_rate, pv_day = exchange_peak_valley(balance)
     return Metrics(
         A=A_wind + A_pv, A_wind=A_wind, A_pv=A_pv, G=A_wind + A_pv - curtail,
         S=s_direct + s_storage, S_direct=s_direct, S_storage=s_storage,
@@ -175,8 +180,57 @@ def compute_metrics(balance: Balance) -> Metrics:
         storage_loss=charge - discharge - gain, storage_gain=gain, unserved=tot(balance.unserved),
         max_export_mw=float(np.max(balance.export, initial=0.0)),
         max_import_mw=float(np.max(balance.import_, initial=0.0)), hours=float(w.sum()),
+        exchange_peak_valley_rate=pv_rate, exchange_peak_valley_day=pv_day,
     )
 
+
+def exchange_peak_valley(balance: Balance) -> tuple[float | None, int | None]:
+    """The largest daily peak-valley rate of the exchange power with the public grid [%].
+
+    650号 §（十一） and 688号 §（六）: "与公共电网交换功率的电力峰谷差率不高于方案规划值". The texts do
+    not define the rate. gdc uses the grid industry's daily rate 日峰谷差率 = (P_max - P_min) / P_max
+    of each day and the year's largest (最大日峰谷差率), on the signed exchange power
+    ``P_t = import_t - export_t`` [MW], dividing the day's swing by its largest magnitude
+    ``max_t |P_t|``: for a day that only imports (or only exports) this is the industry's rate of
+    the magnitudes; a day that both imports and exports has a rate above 100 % (at most 200 %). A
+    day with no exchange at all has no swing: 0 %. Days are consecutive 24-row blocks (a
+    full year or representative days); a horizon that is not whole days is one block. Hourly mean
+    powers, not instantaneous peaks.
+
+    Parameters
+    ----------
+    balance : Balance
+        Hourly flows [MW].
+
+    Returns
+    -------
+    rate : float or None
+        100 x (P_max - P_min) / max |P| of the worst day [%]; None only for an empty balance.
+    day : int or None
+        That day's index (0-based).
+
+    Examples
+    --------
+    Two days of exchange [MW]: day 0 imports 10 MW for 12 h and 4 MW for 12 h, rate
+    (10 - 4) / 10 = 60 %; day 1 imports 8 MW for 12 h and exports 2 MW for 12 h, rate
+    (8 - (-2)) / 8 = 125 %:
+
+    >>> import numpy as np
+    >>> from types import SimpleNamespace
+    >>> imp = np.array([10.0] * 12 + [4.0] * 12 + [8.0] * 12 + [0.0] * 12)
+    >>> exp = np.array([0.0] * 36 + [2.0] * 12)
+    >>> exchange_peak_valley(SimpleNamespace(import_=imp, export=exp))
+    (125.0, 1)
+    """
+    p = np.asarray(balance.import_, float) - np.asarray(balance.export, float)
+    if p.size == 0:
+        return None, None
+    days = p.reshape(-1, 24) if p.size % 24 == 0 else p.reshape(1, -1)
+    hi, lo, peak = days.max(axis=1), days.min(axis=1), np.abs(days).max(axis=1)
+    ok = peak > 1e-9
+    rates = np.where(ok, 100.0 * (hi - lo) / np.where(ok, peak, 1.0), 0.0)
+    day = int(np.argmax(rates))
+    return float(rates[day]), day
 
 def alternative_ratios(m: Metrics) -> list[dict[str, object]]:
     """The ratios under definitions seen in the field, beside gdc's defaults [%].

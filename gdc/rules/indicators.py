@@ -97,7 +97,9 @@ class Indicator:
         :class:`~gdc.operation.metrics.Metrics`), value = 100 x num / den [%] (``den`` None: value = num).
     scope : str
         ``annual`` (annual energy rule), ``hourly`` (holds in every hour: the optimiser
-        sets hourly bounds), or ``site`` (an attribute of the site, not of the dispatch).
+        sets hourly bounds), ``site`` (an attribute of the site, not of the dispatch), or
+        ``dispatch`` (a property of the dispatch with no linear form, e.g. a ratio of daily
+        extremes: the checker evaluates it, the optimiser does not write it).
     undefined : callable or None
         ``undefined(metrics, site) -> Undefined``: what a zero or non-finite denominator means
         (ratios only; see :data:`INDICATORS`). Never a ``n/a`` that passes.
@@ -141,6 +143,17 @@ def _offshore(m: Metrics, s: Site) -> tuple[Any, str]:
 def _max_exchange(m: Metrics, s: Site) -> tuple[Any, str]:
     which = "import" if m.max_import_mw >= m.max_export_mw else "export"
     return m.max_exchange_mw, f"peak {which}"
+
+
+def _peak_valley(m: Metrics, s: Site) -> tuple[Any, str]:
+    """The exchange power's largest daily peak-valley rate (:func:`gdc.operation.metrics.exchange_peak_valley`)."""
+    rate, day = m.exchange_peak_valley_rate, m.exchange_peak_valley_day
+    if rate is None:
+        return None, "no hours in the balance"
+    detail = f"worst day {day + 1}"
+    if s.connection.peak_valley_rate_plan_pct is None:
+        detail += "; the project plan's value is not stated: set connection.peak_valley_rate_plan_pct"
+    return rate, detail
 
 
 _LIST_USERS = "list the users under 'users:' (name, entity, category, load) to check it"
@@ -218,6 +231,8 @@ INDICATORS: dict[str, Indicator] = {
     "unserved_energy_mwh": Indicator("unserved load", "未供负荷电量", "MWh", lambda m, s: (m.unserved, ""),
                                      "hourly", num={"unserved": 1.0}),
     "max_exchange_mw": Indicator("peak grid exchange", "最大交换功率", "MW", _max_exchange, "hourly"),
+    "exchange_peak_valley_rate": Indicator("exchange peak-valley rate (largest daily)", "交换功率最大日峰谷差率",
+                                           "%", _peak_valley, "dispatch"),
     "voltage_kv": Indicator("connection voltage", "接入电压", "kV",
                             lambda m, s: (s.connection.voltage_kv, ""), "site"),
     "max_source_distance_km": Indicator("longest line to a source", "最远电源距离", "km", _max_distance, "site"),

@@ -50,7 +50,7 @@ def rule_constraints(rule_set: RuleSet, site: Site,
         if rule.kind not in ("hard", "param") or rule.metric is None:
             continue
         ind = INDICATORS[rule.metric]
-        if ind.scope == "site" or rule.applies(site, spot) is not True:
+        if ind.scope in ("site", "dispatch") or rule.applies(site, spot) is not True:
             continue
         if ind.scope == "hourly":
             key = {"exported_energy_mwh": "no_export", "export_in_forbidden_hours_mwh": "no_export_forbidden",

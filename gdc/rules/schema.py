@@ -302,7 +302,7 @@ class SourceRef(_Strict):
 
     doc: str = Field(description="a key of 'documents' (this file's or an extended file's)")
     clause: str = Field("", description="gdc's short summary of the requirement, in the document's language")
-    ref: str = Field("", description="the section of the rules reference it encodes")
+    ref: str = Field("", description="the clause of the document, e.g. §（六） (empty where its numbering was not read)")
 
 
 class RuleEntry(_Strict):

@@ -339,6 +339,9 @@ class Connection(_Strict):
         None, description="provincial spot market status; default from the rule set"
     )
     grid_330kv: bool = Field(False, description="the regional grid is a 330-kV grid (north-west China)")
+    peak_valley_rate_plan_pct: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="the peak-valley rate of the exchange power the project plan allows [%] (650号 §（十一）, "
+        "688号 §（六）: not above the plan's value); not stated: the rule is n/a and the computed rate is shown")
 
 
 class ExportForbidden(_Strict):
@@ -514,7 +517,8 @@ class Site(_Strict):
 
     schema_: str | None = Field(None, alias="schema", description=f"optional schema tag, '{SCHEMA_ID}'")
     name: str = Field(description="project name")
-    jurisdiction: str = Field(description="national, shandong, ningxia, hunan, inner-mongolia-draft, or another province")
+    jurisdiction: str = Field(description="national, shandong, ningxia, hunan, hebei, yunnan, inner-mongolia(-draft), "
+                              "zhejiang(-draft), or another province (national rules)")
     rule_set: str | None = Field(None, description="pin a rule-set version, e.g. 'shandong/2025-10'")
     year: Annotated[int, Field(ge=int(_YEARS.min), le=int(_YEARS.max))] = Field(description="evaluation year")
     start_year: Annotated[int, Field(ge=int(_START_YEARS.min), le=int(_START_YEARS.max))] | None = Field(
