@@ -296,7 +296,7 @@ class Source(_Strict):
 class Storage(_Strict):
     """A battery on the user side of the point of interconnection.
 
-    Defaults follow the Chinese planning tools' conventions (resources.md §6, confidence M):
+    Defaults follow the conventions of Chinese planning tools for these projects (confidence M):
     depth of discharge 85 %, charge 93 %, discharge 92 %.
     """
 
