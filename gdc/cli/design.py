@@ -45,6 +45,20 @@ def _solve(run: Callable[[], Any], site: Any, json_out: str | None, lang: str) -
         sys.exit(EXIT_FAIL)
 
 
+def _finance(result: Any) -> None:
+    """The design's finance (:mod:`gdc.finance`: cash flows, NPV, IRRs, composite price) as ``finance`` in its JSON."""
+    from gdc.finance.cashflow import finance_of
+
+    result.extra["finance"] = finance_of(result).as_dict()
+
+
+def _echo_finance(result: Any, json_out: str | None, lang: str) -> None:
+    if json_out != "-":
+        from gdc.finance.text import finance_lines
+
+        click.echo("\n".join(finance_lines(result.extra["finance"], lang)))
+
+
 @click.command()
 @common_outputs
 @click.option("--dispatch", type=click.Choice(["rule", "optimal"]), default="rule", show_default=True,
@@ -82,7 +96,9 @@ def check(site_file: Path, json_out: str | None, hourly: str | None, lang: str, 
         title = "check (optimal dispatch)"
     else:
         result = check_site(site)
+    _finance(result)
     emit_check(result, json_out=json_out, hourly=hourly, lang=lang, definitions=definitions, title=title)
+    _echo_finance(result, json_out, lang)
     write_reports(result, report, xlsx_out, lang)
     write_site_file(result, write_site)
     sys.exit(result.exit_code)
@@ -134,7 +150,9 @@ def size(site_file: Path, json_out: str | None, hourly: str | None, lang: str, d
         from gdc.optimise.size import size_site
 
         result = _solve(lambda: size_site(site, save_lp=save_lp), site, json_out, lang)
+    _finance(result)
     emit_check(result, json_out=json_out, hourly=hourly, lang=lang, definitions=definitions, title="size")
+    _echo_finance(result, json_out, lang)
     write_reports(result, report, xlsx_out, lang)
     write_site_file(result, write_site)
     sys.exit(result.exit_code)

@@ -11,6 +11,7 @@ Hourly balance / 逐时电量平衡   the 13-column layout of Chinese planning t
 Monthly / 月度电量             energy by month (full year) or by representative day
 Definitions / 口径定义         A, G, S, L, E, I, C, the ratios, other definitions side by side
 Cost / 成本                    when ``result.extra["cost"]`` is present
+Cash flow / 现金流量           when ``result.extra["finance"]`` is present: live NPV and IRR formulas
 ============================  =================================================================
 
 Numbers are written as numbers (never text), header rows are frozen, columns sized to fit.
@@ -359,5 +360,10 @@ def write_xlsx(result: Any, path: str | Path, lang: str = "en") -> Path:
     if cost and cost.get("items"):
         _cost(wb.create_sheet(word("sheet_cost", lang)), cost, lang)
     text_only(wb)  # user text (names, notes, rule text of overrides) never becomes a formula
+    finance = (result.extra or {}).get("finance")
+    if finance:  # after text_only: its NPV, IRR and net cells are live formulas; its text is gdc's own
+        from gdc.finance.workbook import cash_flow_sheet
+
+        cash_flow_sheet(wb, finance, lang)
     wb.save(path)
     return path
