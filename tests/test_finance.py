@@ -194,3 +194,16 @@ def test_bad_preset_is_input_error():
     site = replace_site(read_site(V3), finance={"preset": "nowhere"})
     with pytest.raises(InputError, match="no finance preset 'nowhere'"):
         finance_params(site)
+
+
+def test_size_json_has_finance():
+    """gdc size --json carries the same finance block for the sized design: year 0 is the investment
+    year, its capex the reported initial investment; the NPV is the discounted sum of the flows."""
+    out = CliRunner().invoke(main, ["size", "sample_sites/park-2026-day-types/size.yaml", "--json"])
+    assert out.exit_code == 0, out.output
+    fin = json.loads(out.output)["finance"]
+    rows = fin["cash_flows"]
+    assert len(rows) == fin["evaluation_years"] + 1 and rows[0]["year"] == 0
+    assert -rows[0]["capex_cny"] == pytest.approx(fin["initial_investment_cny"]) > 0
+    r = fin["discount_rate_pct"] / 100
+    assert fin["npv_cny"] == pytest.approx(sum(x["net_project_cny"] / (1 + r) ** x["year"] for x in rows), rel=1e-12)
