@@ -204,6 +204,7 @@ def test_size_json_has_finance():
     fin = json.loads(out.output)["finance"]
     rows = fin["cash_flows"]
     assert len(rows) == fin["evaluation_years"] + 1 and rows[0]["year"] == 0
-    assert -rows[0]["capex_cny"] == pytest.approx(fin["initial_investment_cny"]) > 0
+    assert -rows[0]["capex_cny"] == pytest.approx(fin["initial_investment_cny"])
+    assert fin["initial_investment_cny"] > 0
     r = fin["discount_rate_pct"] / 100
     assert fin["npv_cny"] == pytest.approx(sum(x["net_project_cny"] / (1 + r) ** x["year"] for x in rows), rel=1e-12)
