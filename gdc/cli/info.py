@@ -36,9 +36,9 @@ def rules(jurisdiction: str, year: int | None, start_year: int | None, lang: str
     from gdc.rules.ruleset import load_rule_set
 
     if json_out not in (None, "-") and not Path(json_out).suffix and jurisdiction == "national":
-        from gdc.rules.ruleset import NATIONAL_FALLBACK, available_rule_sets
+        from gdc.rules.ruleset import ALIASES, NATIONAL_FALLBACK, available_rule_sets
 
-        if json_out.lower() in set(available_rule_sets()) | NATIONAL_FALLBACK:
+        if json_out.lower() in set(available_rule_sets()) | NATIONAL_FALLBACK | set(ALIASES):
             raise InputError(f"'--json {json_out}' would write the national rules to a file named '{json_out}'",
                              field="--json", fix=f"gdc rules {json_out} --json (the jurisdiction first)")
     output_path(json_out, "--json")
