@@ -87,12 +87,13 @@ EXPECTED: dict[str, dict[str, tuple[dict[str, float], str, float]]] = {
     # m + g <= 30
     "grid_max": {f"grid_max({t})": ({f"m({t})": -1, f"g({t})": -1}, ">=", -30.0) for t in (0, 1)},
     # hour 0: a0 = 0.5 pv + 2 in [2, 52] straddles L0 = 10: secant of min(10, a0),
-    # u0 >= 2 + (a0 - 2) (10 - 2) / (52 - 2) = 0.08 pv + 2, with u0 + c0 on the left (in a
-    # deficit hour u0 + c0 = a0, the storage taking renewables for its standing loss).
-    "self_use_first": {"self_use_first(0)": ({"u(0)": 1, "c(0)": 1, "cap(pv)": -0.08}, ">=", 2.0)},
+    # u0 >= 2 + (a0 - 2) (10 - 2) / (52 - 2) = 0.08 pv + 2, with u0 + z0 on the left (in a
+    # deficit hour u0 + c0 = a0, the storage taking renewables for its standing loss: z0).
+    "self_use_first": {"self_use_first(0)": ({"u(0)": 1, "z(0)": 1, "cap(pv)": -0.08}, ">=", 2.0)},
     # hour 1: a1 = 4 < L1 = 20 whatever the PV: renewables go to the load, e1 = q1 = 0 (bounds),
-    # and over the period the storage takes at most its standing loss: c1 <= 0.01 / 0.9 (s0 + s1)
-    "standing_loss": {"standing_loss(0)": ({"c(1)": -1, "s(0)": 0.01 / 0.9, "s(1)": 0.01 / 0.9}, ">=", 0.0)},
+    # and over the period the storage takes at most its standing loss: c1 + z0 <= 0.01 / 0.9 (s0 + s1)
+    "standing_loss": {"standing_loss(0)": ({"c(1)": -1, "z(0)": -1, "s(0)": 0.01 / 0.9, "s(1)": 0.01 / 0.9},
+                                           ">=", 0.0)},
     # S/A >= 60 %: S - 0.6 pv >= 0.6 x 16 = 9.6;  S/L >= 30 %: S >= 24;  E/A <= 20 %: -E + 0.2 pv >= -3.2;
     # (A - C)/A >= 95 %: 0.05 pv - C >= -0.05 x 16 = -0.8
     "rule_rows": {

@@ -487,16 +487,24 @@ def define_exchange_constraints(m: Any, b: _Builder) -> None:
         m.q[t].setub(0.0)
     per = data.period_hours
     rate = data.sigma / data.eta_c if b.storage else 0.0
+    rows = np.flatnonzero(~surplus & ~deficit & (hi - lo > tol)).tolist()
     if b.storage:
         # without a surplus the storage takes renewable energy only for its standing loss,
-        # counted over the period (a night's loss is made good in the next sunny deficit hour)
+        # counted over the period (a night's loss is made good in the next sunny deficit hour);
+        # a straddling hour's share of that budget is ``z_t`` (the secant rows below)
         hours = np.flatnonzero(deficit)
-        if rate > 0.0 and len(hours):
-            periods = sorted(set((hours // per).tolist()))
+        if rate > 0.0 and (len(hours) or rows):
+            straddle = np.asarray(rows, dtype=int)
+            if rows:
+                zub = dict(zip(rows, _hourly_upper_bounds(data, b.names, True)["c"][straddle].tolist(), strict=True))
+                m.z = pyo.Var(rows, within=pyo.NonNegativeReals, bounds=lambda mm, t: (0.0, zub[t]))
+            periods = sorted(set((hours // per).tolist()) | set((straddle // per).tolist()))
             by_period = {p: hours[hours // per == p].tolist() for p in periods}
+            z_period = {p: straddle[straddle // per == p].tolist() for p in periods}
 
             def loss_rule(mm, p):
-                return sum(mm.c[t] for t in by_period[p]) <= rate * sum(mm.s[t] for t in range(p * per, (p + 1) * per))
+                return (sum(mm.c[t] for t in by_period[p]) + sum(mm.z[t] for t in z_period[p])
+                        <= rate * sum(mm.s[t] for t in range(p * per, (p + 1) * per)))
 
             m.standing_loss = pyo.Constraint(periods, rule=loss_rule)
         elif len(hours):
@@ -505,18 +513,18 @@ def define_exchange_constraints(m: Any, b: _Builder) -> None:
     if b.grid_ch:
         for t in np.flatnonzero(lo > load).tolist():
             m.g[t].setub(0.0)  # surplus hours: the storage takes renewable energy only
-    rows = np.flatnonzero(~surplus & ~deficit & (hi - lo > tol)).tolist()
     if not rows:
         return
     kappa = ((np.minimum(load, hi) - lo) / np.where(hi > lo, hi - lo, 1.0)).tolist()
     lo_l = lo.tolist()
     pu, free, fixed_avail = b.pu, b.free, b.fixed_avail
+    with_z = hasattr(m, "z")
 
     def first_rule(mm, t):
         avail = sum(pu[k][t] * mm.cap[k] for k in free if pu[k][t] != 0.0) + fixed_avail[t]
         lhs = mm.u[t] - kappa[t] * avail
-        if rate > 0.0:
-            lhs = lhs + mm.c[t]  # u + c = a_t in a deficit hour (standing loss), u = L_t in a surplus one
+        if with_z:
+            lhs = lhs + mm.z[t]  # u + c = a_t in a deficit hour, c within the standing loss
         return lhs >= lo_l[t] * (1.0 - kappa[t])
 
     m.self_use_first = pyo.Constraint(rows, rule=first_rule)

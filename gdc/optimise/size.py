@@ -93,6 +93,12 @@ def solve_data(data: LPData, forbidden: np.ndarray, storage_template: StoragePar
     timings = {"build_s": t1 - t0, "translate_s": t2 - t1, "solve_s": sol.seconds}
     if not sol.optimal:
         return Solved(Design({}), None, float("nan"), sol, timings, m, lp)  # type: ignore[arg-type]
+    return _solved(data, m, lp, sol, forbidden, storage_template, timings)
+
+
+def _solved(data: LPData, m: Any, lp: CompiledLP, sol: LPSolution, forbidden: np.ndarray,
+            storage_template: StorageParams | None, timings: dict[str, float]) -> Solved:
+    """The design and balance of an optimal LP solution."""
     x = sol.x
     def snap(value: float, lo: float, hi: float) -> float:
         """Solver noise off a capacity: inside its bounds, exactly 0 when within 1e-9 MW of it."""
@@ -377,9 +383,13 @@ def self_use_first_shortfall(balance: Balance) -> np.ndarray:
     return np.maximum(short, 0.0) + np.where(surplus, balance.grid_to_storage, 0.0)
 
 
-#: Relative gap at which the search over renewable capacities stops (:func:`self_use_first_design`).
-SELF_USE_GAP = 1e-6
-#: Most relaxations the search solves before it returns its best design with the gap reached.
+#: Default relative gap [-] at which the self-use-first search stops: the design returned
+#: costs at most this fraction more than the certified lower bound of every design in the
+#: bounds (:func:`self_use_first_design`). 0.5 % of the annual cost: on the V3 case the search
+#: reaches it in a few full-year LPs, where 1e-6 needs many more (bench/README.md).
+SELF_USE_GAP = 0.005
+#: Most LPs the search solves (boxes and fixed-capacity dispatches) before it returns its best
+#: design with the gap reached.
 SELF_USE_MAX_NODES = 40
 
 
@@ -387,9 +397,128 @@ def _with_sources(data: LPData, sources: dict[str, tuple[float, float]]) -> LPDa
     return replace(data, bounds=replace(data.bounds, sources=sources))
 
 
+class _BoxLP:
+    """The sizing LP of a sub-box of renewable capacities, changed in place in one HiGHS.
+
+    The root model (the site's bounds) has a secant row for every hour whose available power
+    ``a_t`` can straddle the load over the bounds; a sub-box only changes, in those rows, the
+    cap coefficients ``-kappa_t p_kt`` and the right-hand side ``lo_t (1 - kappa_t) + kappa_t f_t``
+    (``f_t`` the fixed sources' power), and the bounds of ``u_t`` (``>= L_t`` where the box is
+    surely surplus), ``e_t, q_t`` (0 where surely deficit; ``kappa_t = 1`` there, so the row reads
+    ``u_t + z_t >= a_t``: the storage takes at most its standing loss) and ``g_t``. A box of one
+    point is the exact fixed-capacity dispatch. Rebuilding the model per box would cost
+    about 1.6 s of Pyomo per LP on a full year.
+    """
+
+    def __init__(self, data: LPData, root: Solved, forbidden: np.ndarray, template: StorageParams | None) -> None:
+        import highspy
+
+        from gdc.optimise.model import available_range
+        from gdc.optimise.solve import make_highs
+
+        m, lp = root.model, root.compiled
+        self.data, self.m, self.lp, self.forbidden, self.template = data, m, lp, forbidden, template
+        self.names = [k for k, (lo, hi) in data.bounds.sources.items() if hi > lo]
+        self.cap_col = {k: lp.col(m.cap[k]) for k in self.names}
+        rows = list(m.self_use_first.keys()) if hasattr(m, "self_use_first") else []
+        self.rows = np.asarray(rows, dtype=int)
+        self.row_i = np.asarray([lp.row_index[id(m.self_use_first[t])] for t in rows], dtype=np.int32)
+        T = self.rows
+        self.L = np.asarray(data.load, dtype=float)[T]
+        self.p = {k: np.asarray(data.pu[k], dtype=float)[T] for k in self.names}
+        self.fixed = np.zeros(len(T))
+        for k, (lo, hi) in data.bounds.sources.items():
+            if hi <= lo:
+                self.fixed += np.asarray(data.pu[k], dtype=float)[T] * lo
+        lo_all, hi_all = available_range(data)
+        assert np.allclose(lo_all[T], sum((self.p[k] * data.bounds.sources[k][0] for k in self.names),
+                                          self.fixed)), "secant rows out of step with the bounds"
+
+        def cols(var: Any) -> np.ndarray:
+            return np.asarray([lp.col(var[t]) for t in rows], dtype=np.int32)
+
+        self.cols = {key: cols(getattr(m, key)) for key in ("u", "e", "q") if len(rows)}
+        if hasattr(m, "g") and len(rows):
+            self.cols["g"] = cols(m.g)
+        self.col_lo = {k: lp.col_lower[c] for k, c in self.cols.items()}
+        self.col_hi = {k: lp.col_upper[c] for k, c in self.cols.items()}
+        self.inf = highspy.kHighsInf
+        self.h = make_highs(lp, {"solver": "ipm"})
+        self.lps = 0
+        self.seconds = 0.0
+
+    def _apply(self, box: dict[str, tuple[float, float]]) -> None:
+        h = self.h
+        for k in self.names:
+            h.changeColBounds(int(self.cap_col[k]), float(box[k][0]), float(box[k][1]))
+        if not len(self.rows):
+            return
+        lo = self.fixed + sum(self.p[k] * box[k][0] for k in self.names)
+        hi = self.fixed + sum(self.p[k] * box[k][1] for k in self.names)
+        L = self.L
+        sur = lo >= L
+        de = (hi <= L) & ~sur
+        width = np.where(hi > lo, hi - lo, 1.0)
+        kappa = np.where(sur, 0.0, np.where(de, 1.0, (np.minimum(L, hi) - lo) / width))
+        rhs = np.where(sur, L, lo * (1.0 - kappa) + kappa * self.fixed)
+        for k in self.names:
+            col = int(self.cap_col[k])
+            for r, v in zip(self.row_i.tolist(), (-kappa * self.p[k]).tolist(), strict=True):
+                h.changeCoeff(r, col, v)
+        n = len(self.rows)
+        h.changeRowsBounds(n, self.row_i, rhs, np.full(n, self.inf))
+
+        def bounds(key: str, lower: np.ndarray, upper: np.ndarray) -> None:
+            h.changeColsBounds(n, self.cols[key], lower, upper)
+
+        bounds("u", np.where(sur, L, self.col_lo["u"]), self.col_hi["u"])
+        bounds("e", self.col_lo["e"], np.where(de, 0.0, self.col_hi["e"]))
+        bounds("q", self.col_lo["q"], np.where(de, 0.0, self.col_hi["q"]))
+        if "g" in self.cols:
+            bounds("g", self.col_lo["g"], np.where(lo > L, 0.0, self.col_hi["g"]))
+
+    def solve(self, box: dict[str, tuple[float, float]], crossover: bool) -> Solved:
+        """The box's LP: a lower bound of every design in the box (its dual objective), and,
+        for a box of one point, that design's exact least-cost dispatch."""
+        from gdc.optimise.solve import ipm_solver, run_highs
+
+        self._apply(box)
+        h = self.h
+        h.setOptionValue("run_crossover", "on" if crossover else "off")
+        h.setOptionValue("solver", ipm_solver())
+        h.clearSolver()
+        sol = run_highs(h)
+        if sol.status == "Unknown" and ipm_solver() == "hipo":
+            h.setOptionValue("solver", "ipx")
+            h.clearSolver()
+            again = run_highs(h)
+            again.seconds += sol.seconds
+            sol = again
+        self.lps += 1
+        self.seconds += sol.seconds
+        data = _with_sources(self.data, box)
+        if not sol.optimal:
+            return Solved(Design({}), None, float("nan"), sol, {}, None, None)  # type: ignore[arg-type]
+        if not crossover:
+            # an interior point without crossover: primal and dual objectives agree within HiGHS's
+            # relative primal-dual error |p - d| / (1 + |p| + |d|); the bound takes it off
+            err = abs(float(getattr(h.getInfo(), "primal_dual_objective_error", 0.0) or 0.0))
+            sol.objective -= err * (1.0 + 2.0 * abs(sol.objective))
+        return _solved(data, self.m, self.lp, sol, self.forbidden, self.template, {"solve_s": sol.seconds})
+
+
+def _split(box: dict[str, tuple[float, float]], k: str, x: float) -> tuple[float, float]:
+    """Where to cut capacity ``k``'s interval: at the LP's value when it lies in the middle half,
+    else at the middle (so every box at least halves in two cuts of the same side)."""
+    lo, hi = box[k]
+    w = hi - lo
+    return x if lo + 0.25 * w <= x <= hi - 0.25 * w else 0.5 * (lo + hi)
+
+
 def self_use_first_design(data: LPData, solved: Solved, forbidden: np.ndarray,
                           storage_template: StorageParams | None = None, gap_tol: float = SELF_USE_GAP,
-                          max_nodes: int = SELF_USE_MAX_NODES) -> Solved:
+                          max_nodes: int = SELF_USE_MAX_NODES,
+                          progress: Any = None) -> Solved:
     """The least-cost design whose dispatch serves the load with renewables first, from the sizing LP.
 
     The rule ``u_t >= min(L_t, a_t)`` is exact as variable bounds once the renewable
@@ -400,82 +529,120 @@ def self_use_first_design(data: LPData, solved: Solved, forbidden: np.ndarray,
     1. When the LP's optimum serves the load first in every hour (shortfall <=
        :data:`FLOW_TOL` MW), it is the exact optimum (``status: exact``).
     2. Otherwise a branch and bound over the boxes of the free renewable capacities (the
-       only non-convex dimension: two numbers on most sites): each box's LP, with its own,
-       tighter secants, is a lower bound for the box; fixing the renewable capacities at the
-       box LP's values (storage still free) gives a compliant design, an upper bound. Boxes
-       are split at the LP's capacity until the least lower bound is within ``gap_tol``
-       (relative) of the best design, or ``max_nodes`` LPs were solved
-       (``status: branch-and-bound``, with ``lower_bound``, ``gap`` and ``nodes``).
+       only non-convex dimension: two numbers on most sites), best box first. Each box's LP,
+       with its own, tighter secants, bounds every design in the box from below; fixing the
+       renewable capacities at the box LP's values (storage still free) gives a compliant
+       design, an upper bound. A box is cut in two along the capacity whose secants are
+       loosest where the LP falls short (:func:`_split`). Boxes are one HiGHS model changed
+       in place (:class:`_BoxLP`), box LPs without crossover. The search stops when the best
+       design is within ``gap_tol`` (relative) of the least lower bound, or after
+       ``max_nodes`` LPs (``status: branch-and-bound``, with ``lower_bound``, ``gap``,
+       ``gap_tol``, ``nodes`` and ``converged``).
+
+    Parameters
+    ----------
+    data : LPData
+    solved : Solved
+        The sizing LP of ``data`` (its model and compiled LP are reused).
+    forbidden : numpy.ndarray of bool
+        Hours with exports forbidden (for the balance).
+    storage_template : StorageParams, optional
+    gap_tol : float [-]
+        Relative gap at which to stop (default :data:`SELF_USE_GAP`).
+    max_nodes : int
+        Most LPs, the root included.
+    progress : callable, optional
+        Called with one line of text per LP (for a terminal).
     """
     short = self_use_first_shortfall(solved.balance)
     hours = int((short > FLOW_TOL).sum())
     names = [k for k, (lo, hi) in data.bounds.sources.items() if hi > lo]
     if hours == 0 or not names:  # fixed renewable capacities: the rule is a bound (solver noise aside)
         solved.self_use_first = {"status": "exact", "hours_short": 0, "lower_bound": solved.objective,
-                                 "gap": 0.0, "nodes": 1}
+                                 "gap": 0.0, "gap_tol": gap_tol, "nodes": 1, "converged": True}
         return solved
     import heapq
 
     t0 = time.perf_counter()
+    boxes = _BoxLP(data, solved, forbidden, storage_template)
     best: Solved | None = None
+    tried: set[tuple[float, ...]] = set()
+    say = progress or (lambda line: None)
+
+    def close(lower: float) -> bool:
+        return best is not None and best.objective - lower <= gap_tol * max(1.0, abs(best.objective))
 
     def upper(node: Solved) -> None:
         nonlocal best
-        fixed = {k: (v, v) for k, v in node.design.capacities_mw.items()}
-        cand = solve_data(_with_sources(data, fixed), forbidden, storage_template)
-        cand.model = cand.compiled = None  # keep the memory of one LP, not one per node
-        if cand.solution.optimal and (best is None or cand.objective < best.objective):
-            best = cand
+        caps = {k: float(node.design.capacities_mw[k]) for k in data.bounds.sources}
+        key = tuple(round(caps[k], 6) for k in names)
+        if key in tried:
+            return
+        tried.add(key)
+        cand = boxes.solve({k: (caps[k], caps[k]) for k in names}, crossover=True)
+        if cand.solution.optimal:
+            say(f"  design {', '.join(f'{k} {caps[k]:,.2f} MW' for k in names)}: {cand.objective:,.0f} CNY/yr")
+            if best is None or cand.objective < best.objective:
+                best = cand
 
     nodes = 1
     heap = [(solved.objective, 0, dict(data.bounds.sources), solved)]
     lower = solved.objective
+    dropped = float("inf")  # the least lower bound of the boxes left out within the gap
     while heap:
-        lower = heap[0][0]
-        if best is not None and best.objective - lower <= gap_tol * max(1.0, abs(best.objective)):
+        lower = min(heap[0][0], dropped)
+        if close(lower) or 1 + boxes.lps >= max_nodes:
             break
-        if nodes >= max_nodes:
-            break
-        _, _, box, node = heapq.heappop(heap)
+        node_lb, _, box, node = heapq.heappop(heap)
+        if best is not None and node_lb >= best.objective * (1 - 1e-12):
+            continue
         if self_use_first_shortfall(node.balance).max() <= FLOW_TOL:
             if best is None or node.objective < best.objective:
                 best = node  # this box's relaxation complies: an exact design
             continue
-        upper(node)  # best first: the upper bound of the box with the least lower bound
-        if best is not None and best.objective - node.objective <= gap_tol * max(1.0, abs(best.objective)):
-            lower = node.objective
+        if node is not solved:
+            # best first: the upper bound of the box with the least lower bound (not the root's:
+            # over the whole bounds its secants are loose and its capacities far from compliant)
+            upper(node)
+        if close(min(node_lb, dropped)):
+            lower = min(node_lb, dropped)
             break
-        # split the side whose secants are loosest where the LP falls short, at the LP's value
+        # cut the side whose secants are loosest where the LP falls short
         gaps = self_use_first_shortfall(node.balance) > FLOW_TOL
         k = max(names, key=lambda n: (box[n][1] - box[n][0]) * float(np.dot(data.weights[gaps], data.pu[n][gaps])))
         lo, hi = box[k]
-        x = node.design.capacities_mw[k]
-        if not lo + 0.05 * (hi - lo) <= x <= hi - 0.05 * (hi - lo):
-            x = 0.5 * (lo + hi)
+        x = _split(box, k, node.design.capacities_mw[k])
         for part in ((lo, x), (x, hi)):
             child_box = {**box, k: part}
-            child = solve_data(_with_sources(data, child_box), forbidden, storage_template)
-            child.model = child.compiled = None
+            child = boxes.solve(child_box, crossover=False)
             nodes += 1
-            if child.solution.optimal and (best is None or child.objective < best.objective):
-                heapq.heappush(heap, (child.objective, nodes, child_box, child))
-        lower = heap[0][0] if heap else (best.objective if best is not None else lower)
+            if child.solution.optimal:
+                say(f"  box {', '.join(f'{n} {a:,.1f}-{b:,.1f}' for n, (a, b) in child_box.items() if n in names)}"
+                    f" MW: >= {child.objective:,.0f} CNY/yr")
+                if best is None or child.objective < best.objective * (1 - gap_tol):
+                    heapq.heappush(heap, (child.objective, nodes, child_box, child))
+                else:
+                    dropped = min(dropped, child.objective)
+        lower = min(heap[0][0] if heap else (best.objective if best is not None else lower), dropped)
     if best is None:
         raise RuntimeError(f"no design found whose dispatch serves the load with renewables first "
                            f"({hours} hours short in the sizing LP)")
     lower = min(lower, best.objective)
     for key, v in solved.timings.items():
-        best.timings[key] = best.timings.get(key, 0.0) + v
+        best.timings[key] = best.timings.get(key, 0.0) + (v if key != "solve_s" else 0.0)
+    best.timings["solve_s"] = solved.timings.get("solve_s", 0.0) + boxes.seconds
     best.timings["self_use_first_s"] = time.perf_counter() - t0
-    best.compiled = solved.compiled
+    best.model, best.compiled = solved.model, solved.compiled
     gap = max(0.0, (best.objective - lower) / max(1.0, abs(best.objective)))
     best.self_use_first = {"status": "branch-and-bound", "hours_short": hours, "lower_bound": lower,
-                           "gap": gap, "nodes": nodes}
+                           "gap": gap, "gap_tol": gap_tol, "boxes": nodes, "designs": len(tried),
+                           "lps": 1 + boxes.lps, "converged": gap <= gap_tol}
     return best
 
 
 def size_site(site: Site, profiles: Profiles | None = None, bounds: CapacityBounds | None = None,
-              options: dict[str, Any] | None = None, save_lp: str | Path | None = None) -> CheckResult:
+              options: dict[str, Any] | None = None, save_lp: str | Path | None = None,
+              gap: float = SELF_USE_GAP, progress: Any = None) -> CheckResult:
     """Least-cost capacities that comply with the site's rules, checked by the checker.
 
     Parameters
@@ -489,11 +656,17 @@ def size_site(site: Site, profiles: Profiles | None = None, bounds: CapacityBoun
         HiGHS options.
     save_lp : str or Path, optional
         Write the sizing LP, exactly as handed to HiGHS, to this ``.lp`` or ``.mps`` file.
+    gap : float [-]
+        Relative gap at which the self-use-first search stops (default :data:`SELF_USE_GAP`,
+        0.5 % of the annual cost; 1e-6 for the exact optimum, which takes many more LPs).
+    progress : callable, optional
+        Called with one line of text per LP of that search.
 
     Returns
     -------
     CheckResult
-        With ``extra["cost"]`` (the breakdown) and ``extra["optimiser"]`` (timings, status).
+        With ``extra["cost"]`` (the breakdown) and ``extra["optimiser"]`` (timings, status;
+        ``self_use_first``: the search's ``status``, ``lower_bound``, ``gap``, ``gap_tol``).
 
     Raises
     ------
@@ -507,7 +680,8 @@ def size_site(site: Site, profiles: Profiles | None = None, bounds: CapacityBoun
     solved = solve_data(data, profiles.export_forbidden, _storage_template(site), options=options,
                         save_lp=save_lp)
     if solved.solution.optimal and data.self_use_first:
-        solved = self_use_first_design(data, solved, profiles.export_forbidden, _storage_template(site))
+        solved = self_use_first_design(data, solved, profiles.export_forbidden, _storage_template(site),
+                                       gap_tol=gap, progress=progress)
     if not solved.solution.optimal:
         if solved.solution.status in ("Infeasible", "Primal infeasible or unbounded"):
             exp = explain_infeasible(site, profiles, data, rule_set)
