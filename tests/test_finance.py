@@ -208,3 +208,20 @@ def test_size_json_has_finance():
     assert fin["initial_investment_cny"] > 0
     r = fin["discount_rate_pct"] / 100
     assert fin["npv_cny"] == pytest.approx(sum(x["net_project_cny"] / (1 + r) ** x["year"] for x in rows), rel=1e-12)
+
+
+def test_short_evaluation_salvage_and_balloon():
+    """N = 2 years with a 4-year depreciation and a 3-year loan: 1,000 CNY depreciated 250 a year
+    (salvage 0), so the book value 500 comes back at t = 2; the loan (all of it, 10 %, annuity
+    1,000 x 0.402115 = 402.115) pays 100 of interest in year 1; the balance left,
+    1,000 - 302.115 = 697.885, is repaid in year 2 with 69.789 of interest. A replacement in year 3 falls outside and is dropped."""
+    p = _params(evaluation_years=2, depreciation_years=4, debt_share=1.0, storage_replacement_year=3,
+                storage_replacement_cny_per_kwh=100.0)
+    f = summarise(cash_flows(p, Investment(items={"x": 1000.0}, om_cny_per_year=0.0, storage_energy_mwh=1.0),
+                             _year()))
+    c = f.flows.columns
+    assert c["salvage_cny"][2] == pytest.approx(500.0)
+    assert list(-c["principal_cny"]) == pytest.approx([0, 302.115, 697.885], abs=1e-3)
+    assert list(-c["interest_cny"]) == pytest.approx([0, 100.0, 69.789], abs=1e-3)
+    assert not c["storage_replacement_cny"].any()
+    assert f.equity_irr is None and "all debt" in f.notes[0]
