@@ -183,6 +183,8 @@ def rule_export_caps(rule_set: RuleSet, site: Site, known: dict[str, float],
     for r in rule_set.active():
         if r.metric is None or "E" not in (INDICATORS[r.metric].num or {}):
             continue
+        if r.applies(site, spot_market) is False:
+            continue  # not this site's rule (e.g. the several-users path of a single-user site)
         if r.kind == "review":
             skipped.append(f"{r.id}: kind review (exceeding it asks for a special assessment), not a cap")
         elif r.kind in ("hard", "param") and r.applies(site, spot_market) is None:
