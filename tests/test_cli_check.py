@@ -164,9 +164,9 @@ def test_debug_shows_traceback(make_site, tmp_path):
 
 
 def test_rules_command():
-    res = run("rules", "ningxia", "--year", "2029", "--start-year", "2026")
+    res = run("rules", "ningxia", "--year", "2030", "--start-year", "2026")
     assert res.exit_code == 0
-    assert "≥ 35 %" in res.output and "line_distance" in res.output
+    assert "≥ 36 %" in res.output and "line_distance" in res.output  # 30 + 1.5 x 4 (floor 35 from 2030)
 
 
 def test_schema_command(tmp_path):
