@@ -444,6 +444,22 @@ class _BoxLP:
         self.col_hi = {k: lp.col_upper[c] for k, c in self.cols.items()}
         self.inf = highspy.kHighsInf
         self.h = make_highs(lp, {"solver": "ipm"})
+        # two free capacities: a second row per straddling hour, so that the two rows are the
+        # convex envelope of min(L_t, a_t) over the box (exact at its four corners), not only
+        # the secant along a_t (exact at two)
+        self.row2 = np.zeros(0, dtype=np.int32)
+        if len(self.names) == 2 and len(rows):
+            n, first = len(rows), self.h.getNumRow()
+            z = [lp.col(m.z[t]) for t in rows] if hasattr(m, "z") else None
+            starts, index, value = [], [], []
+            for i in range(n):
+                starts.append(len(index))
+                index += [int(self.cols["u"][i])] + ([z[i]] if z else []) + [self.cap_col[k] for k in self.names]
+                value += [1.0] + ([1.0] if z else []) + [0.0] * len(self.names)
+            self.h.addRows(n, np.full(n, -self.inf), np.full(n, self.inf), len(index),
+                           np.asarray(starts, dtype=np.int32), np.asarray(index, dtype=np.int32),
+                           np.asarray(value, dtype=float))
+            self.row2 = np.arange(first, first + n, dtype=np.int32)
         self.lps = 0
         self.seconds = 0.0
 
@@ -458,15 +474,20 @@ class _BoxLP:
         L = self.L
         sur = lo >= L
         de = (hi <= L) & ~sur
-        width = np.where(hi > lo, hi - lo, 1.0)
-        kappa = np.where(sur, 0.0, np.where(de, 1.0, (np.minimum(L, hi) - lo) / width))
-        rhs = np.where(sur, L, lo * (1.0 - kappa) + kappa * self.fixed)
-        for k in self.names:
-            col = int(self.cap_col[k])
-            for r, v in zip(self.row_i.tolist(), (-kappa * self.p[k]).tolist(), strict=True):
-                h.changeCoeff(r, col, v)
         n = len(self.rows)
-        h.changeRowsBounds(n, self.row_i, rhs, np.full(n, self.inf))
+        if len(self.row2):
+            planes = self._envelope(box)
+        else:
+            width = np.where(hi > lo, hi - lo, 1.0)
+            kappa = np.where(sur, 0.0, np.where(de, 1.0, (np.minimum(L, hi) - lo) / width))
+            rhs = np.where(sur, L, lo * (1.0 - kappa) + kappa * self.fixed)
+            planes = [(self.row_i, {k: kappa * self.p[k] for k in self.names}, rhs)]
+        for rows, slope, rhs in planes:
+            for k in self.names:
+                col = int(self.cap_col[k])
+                for r, v in zip(rows.tolist(), (-slope[k]).tolist(), strict=True):
+                    h.changeCoeff(r, col, v)
+            h.changeRowsBounds(n, rows, rhs, np.full(n, self.inf))
 
         def bounds(key: str, lower: np.ndarray, upper: np.ndarray) -> None:
             h.changeColsBounds(n, self.cols[key], lower, upper)
@@ -476,6 +497,32 @@ class _BoxLP:
         bounds("q", self.col_lo["q"], np.where(de, 0.0, self.col_hi["q"]))
         if "g" in self.cols:
             bounds("g", self.col_lo["g"], np.where(lo > L, 0.0, self.col_hi["g"]))
+
+    def _envelope(self, box: dict[str, tuple[float, float]]) -> list[tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]]:
+        """The two planes of the convex envelope of ``g = min(L_t, a_t)`` over a rectangle of two
+        capacities ``x, y``: ``g`` is concave, so its envelope interpolates the four corner values,
+        on the triangulation whose diagonal has the lower mean. Each plane lies below ``g`` at
+        the four corners, hence on the whole box: rows ``u_t + z_t >= sx x + sy y + r``."""
+        kx, ky = self.names
+        (x0, x1), (y0, y1) = box[kx], box[ky]
+        px, py, f, L = self.p[kx], self.p[ky], self.fixed, self.L
+
+        def g(x: float, y: float) -> np.ndarray:
+            return np.minimum(L, f + px * x + py * y)
+
+        g00, g10, g01, g11 = g(x0, y0), g(x1, y0), g(x0, y1), g(x1, y1)
+        wx, wy = x1 - x0, y1 - y0
+        dx = (lambda a, b: (b - a) / wx) if wx > 0 else (lambda a, b: np.zeros_like(a))
+        dy = (lambda a, b: (b - a) / wy) if wy > 0 else (lambda a, b: np.zeros_like(a))
+        main = g00 + g11 <= g10 + g01  # the diagonal 00-11 lies lower: its two triangles
+        s1x = np.where(main, dx(g00, g10), dx(g00, g10))
+        s1y = np.where(main, dy(g10, g11), dy(g00, g01))
+        s2x = np.where(main, dx(g01, g11), dx(g01, g11))
+        s2y = np.where(main, dy(g00, g01), dy(g10, g11))
+        r1 = np.where(main, g00 - s1x * x0 - s1y * y0, g00 - s1x * x0 - s1y * y0)
+        r2 = np.where(main, g00 - s2x * x0 - s2y * y0, g11 - s2x * x1 - s2y * y1)
+        # the fixed sources' power is a constant of the row: on the right-hand side as is
+        return [(self.row_i, {kx: s1x, ky: s1y}, r1), (self.row2, {kx: s2x, ky: s2y}, r2)]
 
     def solve(self, box: dict[str, tuple[float, float]], crossover: bool) -> Solved:
         """The box's LP: a lower bound of every design in the box (its dual objective), and,
@@ -589,6 +636,7 @@ def self_use_first_design(data: LPData, solved: Solved, forbidden: np.ndarray,
     heap = [(solved.objective, 0, dict(data.bounds.sources), solved)]
     lower = solved.objective
     dropped = float("inf")  # the least lower bound of the boxes left out within the gap
+    best_short = float("inf")  # [MWh/yr] how far the LP that gave the best design fell short
     while heap:
         lower = min(heap[0][0], dropped)
         if close(lower) or 1 + boxes.lps >= max_nodes:
@@ -600,10 +648,16 @@ def self_use_first_design(data: LPData, solved: Solved, forbidden: np.ndarray,
             if best is None or node.objective < best.objective:
                 best = node  # this box's relaxation complies: an exact design
             continue
-        if node is not solved:
-            # best first: the upper bound of the box with the least lower bound (not the root's:
-            # over the whole bounds its secants are loose and its capacities far from compliant)
+        short_mwh = float(np.dot(data.weights, self_use_first_shortfall(node.balance)))
+        if node is not solved and (best is None or short_mwh <= best_short):
+            # best first: the upper bound of the box with the least lower bound; not the root's
+            # (over the whole bounds its secants are loose, its capacities far from compliant),
+            # nor a box whose LP falls further short of self-use first than the one that gave
+            # the best design so far (its capacities rarely do better; it is cut anyway)
+            had = best
             upper(node)
+            if best is not had:
+                best_short = short_mwh
         if close(min(node_lb, dropped)):
             lower = min(node_lb, dropped)
             break
