@@ -35,6 +35,8 @@ class CheckResult:
     spot_market: str | None
     notes: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: a multi-user site's allocation of self-use to its users (gdc.operation.allocation.Allocation), else None
+    allocation: Any = None
 
     @property
     def status(self) -> str:
@@ -135,11 +137,20 @@ def check_site(site: Site, design: Design | None = None, balance: Balance | None
     metrics = compute_metrics(balance)
     verdicts = evaluate(rule_set, site, metrics)
     extra: dict[str, Any] = {}
+    allocation = None
+    if profiles.user_loads_mw:  # several users (688号): per-user self-use and their own minimum shares
+        from gdc.rules.users import check_users
+
+        allocation, user_verdicts = check_users(site, balance, profiles.user_loads_mw)
+        verdicts += user_verdicts
+        extra["allocation"] = allocation.as_dict()
+        extra["users"] = [u.as_dict() for u in allocation.users]
     if caps is not None:
         extra["export_cap"] = caps.as_dict()
         notes += export_cap_notes(caps, verdicts)
     return CheckResult(site=site, rule_set=rule_set, design=design, profiles=profiles, balance=balance,
-                       metrics=metrics, verdicts=verdicts, spot_market=spot, notes=notes, extra=extra)
+                       metrics=metrics, verdicts=verdicts, spot_market=spot, notes=notes, extra=extra,
+                       allocation=allocation)
 
 
 def export_cap_notes(caps: ExportCapResult, verdicts: list[Verdict]) -> list[str]:

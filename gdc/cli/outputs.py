@@ -142,6 +142,9 @@ def write_hourly(result: Any, path: str, lang: str) -> None:
     from gdc.exchange.cells import write_csv
 
     df = result.balance.hourly_table(index=result.profiles.index, lang=lang)
+    alloc = getattr(result, "allocation", None)
+    for name, values in (alloc.self_use_mw.items() if alloc is not None else ()):  # 688号: one column per user
+        df[f"自发自用 {name} [MW]" if lang == "zh" else f"self-use {name} [MW]"] = values
     if df.index.name is None and result.profiles.index is not None:
         df.index.name = "时间" if lang == "zh" else "timestamp"
     with writing(path, "--hourly") as target:

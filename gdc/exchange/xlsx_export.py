@@ -134,7 +134,7 @@ def export_template(site: Any, profiles: Any, path: str | Path) -> list[str]:
     if site.start_year is not None:
         p.append(("投产年份", site.start_year, "", "start_year"))
     p.append(("项目类型", {"grid-connected": "并网型", "off-grid": "离网型"}[site.project_type], "", "project_type"))
-    p.append(("用户类型", {"single": "单一用户", "multiple": "多用户"}[site.users], "", "users"))
+    p.append(("用户类型", {"single": "单一用户", "multiple": "多用户"}[site.user_mode], "", "users"))
     for tech, zh in (("wind", "风电"), ("pv", "光伏")):
         s = by_type.get(tech)
         if s is None:
@@ -187,11 +187,14 @@ def export_template(site: Any, profiles: Any, path: str | Path) -> list[str]:
     for rid in site.overrides:
         if rid not in limit_rules:
             notes.append(f"override '{rid}' is not a template item: not exported")
+    if site.user_list:
+        notes.append(f"the template holds one load: the total of the {len(site.user_list)} users is exported, "
+                     "their own loads, allocation and minimum shares are not")
 
     curves: dict[str, Any] = {"序号": list(range(1, profiles.hours + 1))}
     if profiles.index is not None and profiles.is_full_year:
         curves["时间"] = list(profiles.index.to_pydatetime())
-    if site.load.unit == "kW":  # the site's own unit: the round trip stays exact
+    if site.load is not None and site.load.unit == "kW":  # the site's own unit: the round trip stays exact
         curves["负荷(kW)"] = (profiles.load_mw * 1000.0).tolist()
     else:
         curves["负荷(MW)"] = profiles.load_mw.tolist()

@@ -292,6 +292,7 @@ def _plots(result: Any, lang: str, plot_lang: str) -> str:
 def render_html(result: Any, lang: str = "en") -> str:
     """The whole HTML report of a check result (a :class:`~gdc.check.CheckResult`)."""
     from gdc import __version__
+    from gdc.report.users import users_html
 
     plot_lang = lang  # SVG text: the reader's browser draws Chinese labels with its own fonts
     notes = [phrase(n, lang) for n in result.notes] + [f"* {v.rule.id}: {v.rule.overridden}" for v in result.verdicts
@@ -306,6 +307,7 @@ def render_html(result: Any, lang: str = "en") -> str:
         f"<h2>{esc(word('rules', lang))}</h2>", _verdicts(result, lang),
         _checklist(result, lang),
         _energy(result, lang),
+        users_html(result, lang, plot_lang),
         _plots(result, lang, plot_lang),
         _threshold_paths(result, lang, plot_lang),
         _cost(result, lang, plot_lang),

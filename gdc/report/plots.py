@@ -619,3 +619,45 @@ def cost_breakdown(cost: dict[str, Any], lang: str = "en"):
     label = "万元/年" if lang == "zh" else "10⁴ CNY/yr"
     return bar_chart(names, [(label, values, "#4c72b0")], ylabel=label, lang=lang, horizontal=True,
                      height=1.2 + 0.45 * max(1, len(items)), value_labels=True)
+
+
+def user_shares(allocation, lang: str = "en"):
+    """One horizontal bar per user of a multi-user site: self-use S_u and grid supply [MWh or GWh].
+
+    Each bar is labelled with the user's green share S_u / L_u [%]; a red tick marks a stated
+    minimum green share (as a point on the user's load, ``min x L_u``).
+
+    Parameters
+    ----------
+    allocation : gdc.operation.allocation.Allocation
+    lang : {'en', 'zh'}
+    """
+    users = allocation.users
+    div, unit = _energy_unit(max([u.load_mwh for u in users] + [1.0]), lang)
+    zh = lang == "zh"
+    with style(lang):
+        fig = new_figure(1.2 + 0.55 * len(users))
+        ax = fig.add_subplot()
+        y = np.arange(len(users))
+        s = np.array([u.self_use_mwh for u in users]) / div
+        g = np.array([u.import_mwh + u.unserved_mwh for u in users]) / div
+        ax.barh(y, s, height=0.6, color=COLOURS["re_load"], label="自发自用 S_u" if zh else "self-use S_u")
+        ax.barh(y, g, left=s, height=0.6, color=COLOURS["import_load"],
+                label="电网供电" if zh else "from the grid")
+        shown = False
+        for i, u in enumerate(users):
+            share = u.green_share_pct
+            if np.isfinite(share):
+                ax.text(s[i] + g[i], i, f"  {share:.1f} %", va="center", fontsize=BASE_FONT - 1)
+            if u.min_green_share is not None:
+                ax.plot([u.min_green_share / 100 * u.load_mwh / div] * 2, [i - 0.38, i + 0.38],
+                        color=COLOURS["threshold"], linewidth=2.5,
+                        label=None if shown else ("最低绿电占比" if zh else "minimum green share"))
+                shown = True
+        ax.set_yticks(y, [u.name for u in users])
+        ax.invert_yaxis()
+        ax.set_xlabel(unit)
+        ax.set_xlim(0, max(float((s + g).max(initial=0.0)), 1e-9) * 1.15)
+        ax.grid(axis="y", visible=False)
+        fig.legend(loc="outside lower center", ncols=3, frameon=False)
+    return fig

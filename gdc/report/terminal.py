@@ -153,6 +153,11 @@ def render_check(result: CheckResult, lang: str = "en", colour: bool = False, de
     out.append(word("rules", lang))
     headers = [word(k, lang) for k in ("rule", "value", "threshold", "margin", "verdict", "source")]
     out.append(table(headers, verdict_rows(result, lang, paint), right={1, 2, 3}))
+    if result.allocation is not None:  # several users (688号): the per-user table
+        from gdc.report.users import user_lines
+
+        out.append("")
+        out += user_lines(result.allocation, lang)
     checklist = shown_checklist(result.verdicts)
     if checklist:
         out.append("")

@@ -10,6 +10,7 @@ Hourly balance / 逐时电量平衡   the 13-column layout of Chinese planning t
                                下网(购电), 上网, 储能电量; then gdc's finer flows
 Monthly / 月度电量             energy by month (full year) or by representative day
 Definitions / 口径定义         A, G, S, L, E, I, C, the ratios, other definitions side by side
+Users / 用户                   a multi-user site: per user L_u, S_u, S_u/L_u, import; hourly self-use
 Cost / 成本                    when ``result.extra["cost"]`` is present
 Cash flow / 现金流量           when ``result.extra["finance"]`` is present: live NPV and IRR formulas
 ============================  =================================================================
@@ -310,6 +311,44 @@ def _definitions(ws, result: Any, lang: str) -> None:
     _fit_columns(ws, max_width=70)
 
 
+def _users(ws, result: Any, lang: str) -> None:
+    """Per user of a multi-user site: annual energies [MWh], green share [%], and hourly self-use [MW]."""
+    from gdc.report.users import allocation_line
+
+    alloc = result.allocation
+    zh = lang == "zh"
+    heads = (["用户", "法人主体", "类别", "用电量 L_u [MWh]", "自发自用 S_u [MWh]", "绿电占比 S_u/L_u [%]",
+              "下网电量 [MWh]", "未供负荷 [MWh]", "最低绿电占比 [%]"] if zh else
+             ["user", "entity", "category", "load L_u [MWh]", "self-use S_u [MWh]", "green share S_u/L_u [%]",
+              "import [MWh]", "unserved [MWh]", "minimum green share [%]"])
+    ws.append(heads)
+    listed = {u.name: u for u in result.site.user_list}
+    for u in alloc.users:
+        spec = listed.get(u.name)
+        ws.append([u.name, spec.entity_id if spec else "", spec.category if spec else "", u.load_mwh, u.self_use_mwh,
+                   _num(u.green_share_pct), u.import_mwh, u.unserved_mwh, u.min_green_share])
+    for row in ws.iter_rows(min_row=2, min_col=4, max_col=9):
+        for cell in row:
+            if isinstance(cell.value, float):
+                cell.number_format = "#,##0.00"
+    ws.append([])
+    ws.append([allocation_line(alloc, lang)])
+    # hourly self-use per user, beside the table
+    col0 = len(heads) + 2
+    ws.cell(row=1, column=col0, value="小时" if zh else "hour")
+    names = [u.name for u in alloc.users]
+    for j, name in enumerate(names):
+        ws.cell(row=1, column=col0 + 1 + j, value=f"自发自用 {name} [MW]" if zh else f"self-use {name} [MW]")
+    data = np.column_stack([np.round(alloc.self_use_mw[n], 6) for n in names]).tolist()
+    for t, values in enumerate(data):
+        ws.cell(row=t + 2, column=col0, value=t + 1)
+        for j, v in enumerate(values):
+            ws.cell(row=t + 2, column=col0 + 1 + j, value=v)
+    _style_header(ws)
+    ws.freeze_panes = "B2"
+    _fit_columns(ws, max_width=40)
+
+
 def _cost(ws, cost: dict[str, Any], lang: str) -> None:
     ws.append([word("cost_item", lang), "name_en", "name_zh", word("cny_per_year", lang)])
     for item in cost.get("items", []):
@@ -356,6 +395,8 @@ def write_xlsx(result: Any, path: str | Path, lang: str = "en") -> Path:
     _hourly(wb.create_sheet(word("sheet_hourly", lang)), result, lang)
     _monthly(wb.create_sheet(word("sheet_monthly", lang)), result, lang)
     _definitions(wb.create_sheet(word("sheet_definitions", lang)), result, lang)
+    if getattr(result, "allocation", None) is not None:  # a multi-user site (688号)
+        _users(wb.create_sheet("用户" if lang == "zh" else "Users"), result, lang)
     cost = (result.extra or {}).get("cost")
     if cost and cost.get("items"):
         _cost(wb.create_sheet(word("sheet_cost", lang)), cost, lang)

@@ -217,8 +217,10 @@ class Rule:
         >>> from gdc.rules.ruleset import load_rule_set
         >>> rule = load_rule_set("national").get("no_export_without_spot")
         >>> dict(rule.applies_if)
-        {'spot_market': 'not-continuous'}
-        >>> rule.applies(None, "continuous"), rule.applies(None, None)
+        {'spot_market': 'not-continuous', 'users': 'single'}
+        >>> from gdc.site.read import read_site
+        >>> site = read_site("sample_sites/shandong-export-battery/site.yaml")   # one user
+        >>> rule.applies(site, "continuous"), rule.applies(site, None)
         (False, None)
         """
         unknown = False

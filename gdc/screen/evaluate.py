@@ -61,7 +61,7 @@ _PROFILES_MAX = 32
 #: left out of the cache key. Anything else (including fields added later) is in the key,
 #: so a new field can only cost a cache miss, never a wrong profile.
 _NOT_PROFILE_FIELDS = {"storage", "connection", "overrides", "name", "description", "jurisdiction", "rule_set",
-                       "users", "start_year", "economics", "tariff", "schema_"}
+                       "start_year", "economics", "tariff", "schema_", "allocation", "operator"}  # users: their loads
 _NOT_PROFILE_SOURCE_FIELDS = ("capacity_mw", "distance_km", "same_county", "same_city", "county", "city")
 
 
