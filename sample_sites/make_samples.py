@@ -67,11 +67,47 @@ def v3_tool() -> None:
             "load_kw [kW]; wind_pu, pv_pu [kW/kW]; price and fees [CNY/kWh]; hour 0 = 1 January 00:00"])
 
 
+#: The multi-user park (688号): user -> (archetype, peak [MW], seed). Weifang, Shandong.
+PARK_688_USERS = {
+    "cell_mw": ("battery-cell", 40.0, 11),   # exporting battery-cell plant (needs a high green share)
+    "dc_mw": ("data-centre", 25.0, 12),      # data centre
+    "chem_mw": ("chemicals", 30.0, 13),      # chemical plant
+    "logistics_mw": ("two-shift", 10.0, 14),  # logistics hub (two shifts, quiet at night)
+}
+PARK_688_LOCATION = (36.7, 119.1, 2026, 15)  # latitude, longitude, year, seed of PV (wind: seed + 100)
+
+
+def park_688() -> None:
+    """A multi-user industrial park (688号): four users' loads and PV/wind per-unit, synthesised offline."""
+    from gdc.profiles.load import synth_load
+    from gdc.profiles.synth import synth_pv, synth_wind
+
+    lat, lon, year, seed = PARK_688_LOCATION
+    cols: dict[str, object] = {}
+    header = ["synthetic profiles of the sample site 'park-688-multi-user' (gdc offline synthesis, no measured data)"]
+    for col, (arch, peak, s) in PARK_688_USERS.items():
+        load = synth_load(arch, peak, year, seed=s)
+        if not cols:
+            cols["timestamp"] = load.index.strftime("%Y-%m-%d %H:%M")
+        cols[col] = load.to_numpy().round(4)
+        header.append(f"{col}: gdc.profiles.load.synth_load('{arch}', peak_mw={peak}, year={year}, seed={s})")
+    cols["pv_pu"] = synth_pv(lat, lon, year, seed=seed, region="shandong").to_numpy().round(5)
+    cols["wind_pu"] = synth_wind(lat, lon, year, seed=seed + 100, region="shandong").to_numpy().round(5)
+    header += [f"pv_pu: gdc.profiles.synth.synth_pv({lat}, {lon}, {year}, seed={seed}, region='shandong')",
+               f"wind_pu: gdc.profiles.synth.synth_wind({lat}, {lon}, {year}, seed={seed + 100}, region='shandong')",
+               "loads [MW]; pv_pu, wind_pu [MW/MW]; timestamps: local China time (UTC+8), start of each hour"]
+    folder = HERE / "park-688-multi-user"
+    folder.mkdir(exist_ok=True)
+    _write(pd.DataFrame(cols), folder / "profiles.csv", header)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", nargs="*", help="park, v3, synthetic")
+    parser.add_argument("--only", nargs="*", help="park, v3, synthetic, park688")
     args = parser.parse_args()
-    todo = set(args.only or ["park", "v3", "synthetic"])
+    todo = set(args.only or ["park", "v3", "synthetic", "park688"])
+    if "park688" in todo:
+        park_688()
     if "park" in todo:
         park_2026()
     if "v3" in todo:
