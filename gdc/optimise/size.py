@@ -10,6 +10,7 @@ bound alone that makes the site feasible (:func:`explain_infeasible`).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -565,7 +566,7 @@ def _split(box: dict[str, tuple[float, float]], k: str, x: float) -> tuple[float
 def self_use_first_design(data: LPData, solved: Solved, forbidden: np.ndarray,
                           storage_template: StorageParams | None = None, gap_tol: float = SELF_USE_GAP,
                           max_nodes: int = SELF_USE_MAX_NODES,
-                          progress: Any = None) -> Solved:
+                          progress: Callable[[str], None] | None = None) -> Solved:
     """The least-cost design whose dispatch serves the load with renewables first, from the sizing LP.
 
     The rule ``u_t >= min(L_t, a_t)`` is exact as variable bounds once the renewable
@@ -696,7 +697,7 @@ def self_use_first_design(data: LPData, solved: Solved, forbidden: np.ndarray,
 
 def size_site(site: Site, profiles: Profiles | None = None, bounds: CapacityBounds | None = None,
               options: dict[str, Any] | None = None, save_lp: str | Path | None = None,
-              gap: float = SELF_USE_GAP, progress: Any = None) -> CheckResult:
+              gap: float = SELF_USE_GAP, progress: Callable[[str], None] | None = None) -> CheckResult:
     """Least-cost capacities that comply with the site's rules, checked by the checker.
 
     Parameters
