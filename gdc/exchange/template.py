@@ -1,7 +1,7 @@
 """The Chinese planning tools' Excel template: import it as a site file, export a site to it.
 
-Chinese planning tools for green-power direct connection (e.g. "绿电直连新能源优化配置 V3.0",
-resources.md §6) take a workbook of two sheets: an item/value parameter sheet and an
+Chinese planning tools for green-power direct connection (e.g. "绿电直连新能源优化配置 V3.0")
+take a workbook of two sheets: an item/value parameter sheet and an
 8760-row curve sheet. :func:`import_template` reads such a workbook into a ``site.yaml``
 plus a profiles CSV beside it (``gdc import-xlsx``); :func:`export_template` writes a site
 and its profiles as such a workbook. docs/xlsx-template.md has the same tables as below.

@@ -1,6 +1,7 @@
 """Annual metrics of a balance: A, G, S, L, E, I, C and the ratios, by one function.
 
-The default definitions (rules.md §1, confidence D unless marked) are in
+The default definitions (the policy texts name the quantities without defining them: gdc's
+reading, confidence D unless marked) are in
 :data:`DEFINITIONS` and are printed in every report. :func:`compute_metrics` is the
 only place they are computed; :func:`alternative_ratios` shows the definitions seen
 in the field side by side (``--definitions all``).

@@ -1,7 +1,7 @@
 """Synthetic hourly industrial load archetypes (China).
 
 No public hourly industrial load data for Shandong or Ningxia exist; these archetypes
-(confidence L/M, shared/domain/resources.md §5) stand in until a user brings a metered
+(confidence L/M: shapes from published sector descriptions, not metered data) stand in until a user brings a metered
 8760 h load. All use Chinese public holidays and shifted working days: from
 ``chinesecalendar`` for the years it covers, from ``holidays`` after (offline; see
 :mod:`gdc.profiles.calendar`).
