@@ -382,3 +382,19 @@ def test_screen_accepts_multi_user_sites(tmp_path):
     assert df.loc["ask50", "status"] == "pass" and df.loc["ask60", "status"] == "fail"
     assert df.loc["ask60", "failing"] == "user_green_share:cell-plant"
     assert df.loc["ask50", "load_share"] == pytest.approx(df.loc["ask60", "load_share"])
+
+
+def test_old_users_multiple_with_one_load_is_the_688_path_under_review(tmp_path):
+    """users: multiple with one (total) load, the older form: the 688号 rules apply; those needing the users
+    (entities, categories) are a review naming 'users:', and there is no per-user table."""
+    from gdc.check import check_file
+
+    folder = REPO / "sample_sites" / "shandong-export-battery"
+    shutil.copy(folder / "profiles.csv", tmp_path)
+    text = (folder / "site.yaml").read_text(encoding="utf-8").replace("jurisdiction: shandong", "jurisdiction: national")
+    (tmp_path / "site.yaml").write_text(text + "users: multiple\n", encoding="utf-8")
+    res = check_file(tmp_path / "site.yaml")
+    by_id = {v.rule.id: v for v in res.verdicts}
+    assert by_id["multi_user_distinct_entities"].status == "review"
+    assert "users:" in by_id["multi_user_distinct_entities"].detail
+    assert res.allocation is None and "no_export_without_spot" not in by_id
