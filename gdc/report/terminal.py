@@ -103,7 +103,7 @@ def summary_counts(result: CheckResult) -> dict[str, int]:
     return counts(result.verdicts)
 
 
-def verdict_rows(result: CheckResult, lang: str, colour: Callable[[str, str], str]) -> list[list[str]]:
+def verdict_rows(result: CheckResult, lang: str, colour: Callable[[str, str], str]) -> list[list[str] | str]:
     rows = []
     other = "en" if lang == "zh" else "zh"
     for v in result.verdicts:
@@ -118,7 +118,7 @@ def verdict_rows(result: CheckResult, lang: str, colour: Callable[[str, str], st
                      fmt_margin(v.margin, v.unit), colour(status, v.status),
                      f"{r.source.short(lang)} ({r.confidence})"])
         detail = phrase(v.detail, lang)
-        rows.append(["  " + r.name(other) + (f"  ({detail})" if detail else ""), "", "", "", "", ""])
+        rows.append("  " + r.name(other) + (f"  ({detail})" if detail else ""))
     return rows
 
 

@@ -158,14 +158,22 @@ def pad(s: str, n: int, right: bool = False) -> str:
     return fill + s if right else s + fill
 
 
-def table(headers: list[str], rows: list[list[str]], right: set[int] | None = None, indent: str = "  ") -> str:
-    """A plain-text table, columns padded by display width."""
+def table(headers: list[str], rows: list[list[str] | str], right: set[int] | None = None, indent: str = "  ") -> str:
+    """A plain-text table, columns padded by display width.
+
+    A row given as one string is a note under the row above it (e.g. the rule's name in the
+    other language and its detail): printed as it is, it does not widen the columns.
+    """
     right = right or set()
     cols = len(headers)
-    widths = [max([width(headers[i])] + [width(r[i]) for r in rows if i < len(r)]) for i in range(cols)]
+    cells = [r for r in rows if not isinstance(r, str)]
+    widths = [max([width(headers[i])] + [width(r[i]) for r in cells if i < len(r)]) for i in range(cols)]
     lines = [indent + "  ".join(pad(h, widths[i], i in right) for i, h in enumerate(headers)).rstrip()]
     lines.append(indent + "  ".join("-" * w for w in widths))
     for r in rows:
+        if isinstance(r, str):
+            lines.append(indent + r)
+            continue
         lines.append(indent + "  ".join(pad(r[i] if i < len(r) else "", widths[i], i in right)
                                         for i in range(cols)).rstrip())
     return "\n".join(lines)
