@@ -1,7 +1,8 @@
 """User text in workbooks and CSV files is text, never a formula (issue 10, section 3).
 
-Workbooks: every string cell has openpyxl data type ``"s"`` (a string; ``"f"`` would be a
-formula) and its value unchanged. CSV: OWASP's CSV-injection guidance, a text cell that
+Workbooks: every string cell of user text has openpyxl data type ``"s"`` (a string; ``"f"``
+would be a formula) and its value unchanged; the only formulas are the ones gdc writes itself at
+fixed cells of the Cash flow sheet (issue 14: NPV, IRR and the yearly nets, for an auditor). CSV: OWASP's CSV-injection guidance, a text cell that
 starts with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading ``'``; numbers, negative ones
 included, are left alone.
 """
@@ -20,6 +21,7 @@ from openpyxl import load_workbook
 from gdc.cli.main import main
 from gdc.exchange.cells import csv_text
 from gdc.exchange.xlsx_export import export_template
+from gdc.finance.cashflow import COLUMNS
 from gdc.profiles.series import get_profiles
 from gdc.screen.report import write_batch_xlsx
 from gdc.screen.store import build_table, write_tables
@@ -39,18 +41,46 @@ def all_cells(path):
     return [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
 
 
+def formula_cells(path) -> dict[tuple[str, str], str]:
+    """(sheet, address) -> formula of every formula cell of a workbook."""
+    wb = load_workbook(path)
+    return {(ws.title, c.coordinate): c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
+            if c.data_type == "f"}
+
+
+def assert_only_cash_flow_formulas(path) -> None:
+    """gdc's own formulas, and nothing else, are live: the Cash flow sheet's yearly nets and NPV/IRR.
+
+    With years t = 0..N in column A from row 5, the sheet holds 2 (N + 1) + 3 formulas: per year
+    the net to project ``=SUM(...)`` and the net to equity, then one ``=NPV(B2,...)`` and two
+    ``=IRR(...)`` (25 evaluation years: 52 + 3 = 55).
+    """
+    found = formula_cells(path)
+    assert {sheet for sheet, _ in found} == {"Cash flow"}, sorted(found)[:5]
+    ws = load_workbook(path)["Cash flow"]
+    years = [ws.cell(r, 1).value for r in range(5, ws.max_row + 1) if isinstance(ws.cell(r, 1).value, int)]
+    assert years == list(range(len(years))) and len(years) >= 2
+    values = list(found.values())
+    assert len(values) == 2 * len(years) + 3
+    assert sum(v.startswith("=SUM(") for v in values) == len(years)
+    assert sum(v.startswith("=NPV(B2,") for v in values) == 1
+    assert sum(v.startswith("=IRR(") for v in values) == 2
+
+
 def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_check_workbook_keeps_names_and_notes_as_text(make_site, tmp_path, name):
-    """The Summary's site name and the Verdicts' override text (a user's note) are strings."""
+    """The Summary's site name and the Verdicts' override text (a user's note) are strings; the
+    only formulas are the ones gdc writes itself on the Cash flow sheet (a banker audits them)."""
     site = base_site(name=name, overrides={"export_share": {"threshold": 15, "note": name}})
     res = run("check", make_site(site), "--xlsx", tmp_path / "r.xlsx")
     assert res.exit_code in (0, 1), res.output
     cells = all_cells(tmp_path / "r.xlsx")
-    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert_only_cash_flow_formulas(tmp_path / "r.xlsx")
+    assert all(c.data_type == "s" for c in cells if isinstance(c.value, str) and stored(name) in c.value)
     summary = load_workbook(tmp_path / "r.xlsx").worksheets[0]
     assert summary["B2"].value == stored(name) and summary["B2"].data_type == "s"
     notes = [c for c in cells if isinstance(c.value, str) and c.value.startswith("site override:")]
@@ -65,6 +95,29 @@ def test_exported_template_keeps_names_as_text(tmp_path, name):
     ws = load_workbook(tmp_path / "t.xlsx")["参数"]
     row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "项目名称")
     assert row[1].value == stored(name) and row[1].data_type == "s"
+
+
+def test_guard_keeps_only_the_cells_gdc_wrote_as_formulas():
+    """A user string on the cash-flow sheet itself is text; the sheet's own formulas stay formulas."""
+    from openpyxl import Workbook
+
+    from gdc.exchange.cells import text_only
+    from gdc.finance.workbook import cash_flow_sheet
+
+    rows = [{k: 0.0 for k in COLUMNS} | {"year": t} for t in range(3)]
+    fin = {"discount_rate_pct": 5.0, "cash_flows": rows, "npv_cny": 0.0, "project_irr_pct": None,
+           "equity_irr_pct": None}
+    wb = Workbook()
+    cells = cash_flow_sheet(wb, fin)
+    ws = wb[cells["sheet"]]
+    ws["A30"] = NAMES[0]  # user text where gdc also writes formulas
+    wb.active["A1"] = NAMES[0]
+    text_only(wb, formulas={cells["sheet"]: cells["formula_cells"]})
+    assert ws["A30"].data_type == "s" and wb.active["A1"].data_type == "s"
+    # 3 years x 2 nets + NPV + 2 IRR, at the addresses returned
+    assert len(cells["formula_cells"]) == 9
+    assert all(ws[a].data_type == "f" for a in cells["formula_cells"])
+    assert ws[cells["npv"]].value.startswith("=NPV(B2,") and ws[cells["equity_irr"]].value.startswith("=IRR(")
 
 
 def batch_rows():

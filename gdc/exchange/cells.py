@@ -5,41 +5,62 @@ or in a CSV opened by a spreadsheet (CSV or formula injection). Two helpers:
 
 * :func:`text_only` for openpyxl workbooks: every string cell is stored as a string
   (openpyxl makes any string that starts with ``=`` a formula when it is assigned).
-  The value is unchanged: Excel shows ``=HYPERLINK(...)`` as text.
+  The value is unchanged: Excel shows ``=HYPERLINK(...)`` as text. The only formulas left
+  are the cells gdc wrote as formulas itself, named by sheet and address (``formulas=``:
+  the cash-flow sheet's NPV, IRR and net cells, :func:`gdc.finance.workbook.cash_flow_sheet`).
 * :func:`csv_text` / :func:`csv_safe_frame` / :func:`write_csv` for CSV, as OWASP's
   CSV-injection guidance says: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a
   tab or a carriage return gets a leading single quote. A genuine number written as text
   (``-12.5``) is left alone. :func:`write_csv` ends lines with CRLF (RFC 4180), so that a
   text cell holding a carriage return is quoted and stays one cell.
 
-gdc never writes formulas on purpose, so both apply to every text cell.
+User text is never a formula: a formula gdc writes on purpose is kept only at the address it
+was written to, so user text that lands anywhere else (even on the cash-flow sheet) is text.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 #: First characters a spreadsheet may read as the start of a formula (OWASP).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def text_only(workbook: Any) -> Any:
-    """Store every string cell of an openpyxl workbook as a string (never a formula).
+def text_only(workbook: Any, formulas: Mapping[str, Iterable[str]] | None = None) -> Any:
+    """Store every string cell of an openpyxl workbook as a string, except gdc's own formulas.
+
+    Call it last, just before the workbook is saved.
 
     Parameters
     ----------
     workbook : openpyxl.Workbook
         Changed in place, before it is saved.
+    formulas : mapping of str to iterable of str, optional
+        The cells gdc wrote as formulas itself: sheet title -> cell addresses (``"B31"``).
+        They stay formulas; every other formula-like string cell, on any sheet, becomes text.
 
     Returns
     -------
     openpyxl.Workbook
         The same workbook.
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> wb = Workbook(); ws = wb.active; ws.title = "S"
+    >>> ws["A1"] = "=SUM(B1:B2)"; ws["A2"] = '=HYPERLINK("http://x","y")'
+    >>> _ = text_only(wb, formulas={"S": ["A1"]})
+    >>> ws["A1"].data_type, ws["A2"].data_type
+    ('f', 's')
     """
+    keep = {(sheet, str(addr).replace("$", "").upper()) for sheet, addrs in (formulas or {}).items()
+            for addr in addrs}
     for ws in workbook.worksheets:
         for row in ws.iter_rows():
             for cell in row:
-                if cell.data_type == "f" and isinstance(cell.value, str):
+                if (cell.data_type == "f" and isinstance(cell.value, str)
+                        and (ws.title, cell.coordinate) not in keep):
                     cell.data_type = "s"
     return workbook
 

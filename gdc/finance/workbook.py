@@ -43,7 +43,9 @@ def cash_flow_sheet(workbook: Any, finance: dict[str, Any], lang: str = "en") ->
     -------
     dict
         Cell addresses of the formulas: ``npv``, ``project_irr``, ``equity_irr``, and
-        ``net_project`` / ``net_equity`` (the columns' letters).
+        ``net_project`` / ``net_equity`` (the columns' letters); ``sheet``, the sheet's title, and
+        ``formula_cells``, the address of every formula the sheet holds (two a year and the three
+        under the table), for :func:`gdc.exchange.cells.text_only` to keep as formulas.
     """
     zh = lang == "zh"
     ws = workbook.create_sheet("现金流量" if zh else "Cash flow")
@@ -72,7 +74,8 @@ def cash_flow_sheet(workbook: Any, finance: dict[str, Any], lang: str = "en") ->
                                            f"+{p['income_tax_cny']}{r}+{p['loan_cny']}{r}+{p['interest_cny']}{r}"
                                            f"+{p['principal_cny']}{r}")
     npr, neq = pos["net_project_cny"], pos["net_equity_cny"]
-    out = {"net_project": npr, "net_equity": neq}
+    out = {"net_project": npr, "net_equity": neq, "sheet": ws.title,
+           "formula_cells": [f"{c}{FIRST_ROW + i}" for i in range(len(rows)) for c in (npr, neq)]}
     r = last + 2
     ws.cell(r, 2, "Excel" if not zh else "Excel 公式")
     ws.cell(r, 3, "gdc")
@@ -87,6 +90,7 @@ def cash_flow_sheet(workbook: Any, finance: dict[str, Any], lang: str = "en") ->
         ws.cell(r + k, 2, formula).number_format = fmt
         ws.cell(r + k, 3, value).number_format = fmt
         out[key] = f"B{r + k}"
+        out["formula_cells"].append(out[key])
     ws.freeze_panes = ws.cell(FIRST_ROW, 2)
     for j in range(1, len(keys) + 2):
         ws.column_dimensions[_col(j)].width = 16

@@ -18,7 +18,8 @@ Cash flow / 现金流量           when ``result.extra["finance"]`` is present: 
 Numbers are written as numbers (never text), header rows are frozen, columns sized to fit.
 Hourly flows are in MW (= MWh in the hour), the stored energy in MWh. Text is stored as text,
 never as a formula (:func:`gdc.exchange.cells.text_only`): a site named ``=HYPERLINK(...)``
-stays a name.
+stays a name. The only formulas are the ones gdc writes itself, at the cells it writes them to
+(the cash-flow sheet's NPV, IRR and yearly nets).
 """
 
 from __future__ import annotations
@@ -400,11 +401,13 @@ def write_xlsx(result: Any, path: str | Path, lang: str = "en") -> Path:
     cost = (result.extra or {}).get("cost")
     if cost and cost.get("items"):
         _cost(wb.create_sheet(word("sheet_cost", lang)), cost, lang)
-    text_only(wb)  # user text (names, notes, rule text of overrides) never becomes a formula
     finance = (result.extra or {}).get("finance")
-    if finance:  # after text_only: its NPV, IRR and net cells are live formulas; its text is gdc's own
+    own = {}
+    if finance:  # its NPV, IRR and net cells are live formulas gdc writes itself, for a banker to audit
         from gdc.finance.workbook import cash_flow_sheet
 
-        cash_flow_sheet(wb, finance, lang)
+        cells = cash_flow_sheet(wb, finance, lang)
+        own[cells["sheet"]] = cells["formula_cells"]
+    text_only(wb, formulas=own)  # user text (names, notes, override text) is never a formula; only gdc's own
     wb.save(path)
     return path
