@@ -193,4 +193,6 @@ def test_chinese_report_has_no_english_details():
     for english in ("does not apply to this site", "peak import", "gdc default", " yes ", " no "):
         assert english not in out
     rules_zh = run("rules", "ningxia", "--lang", "zh", "--year", "2029").output
-    assert "2029年即须达到35%" in rules_zh
+    # the reading of "2030年前不低于35%" (models/rules/ningxia/2025-12.yaml, since 668df4b): 35 % from 2030
+    # at the latest, so a 2026 start needs 30 + 1.5 x 3 = 34.5 % in 2029; shown in Chinese
+    assert "至迟自2030年起35%" in rules_zh and "2029年为34.5%" in rules_zh
