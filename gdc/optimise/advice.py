@@ -57,6 +57,7 @@ from gdc.optimise.solve import (
     make_highs,
     run_highs,
 )
+from gdc.rules.users import USER_RULE_PREFIX
 
 #: A row dual or reduced cost below this is zero. The duals of the studies are in MW (or MWh)
 #: of the capacity per MWh of the rule row: one MW yields at most 8,760 MWh/yr, so a rule that
@@ -453,6 +454,9 @@ def advice_sentence(item: dict[str, Any], lang: str = "en") -> str:
     if not item.get("exact", True):  # the value is a lower bound (see BoundStudy.serves_first)
         now += ("；此值为下限：该方案无法做到自发自用优先" if zh else
                 "; a lower bound: the design at this value cannot serve the load with renewables first")
+    users = [r for r in item["rules"] if r["id"].startswith(USER_RULE_PREFIX)]
+    if users:
+        return _user_sentence(item, users, label, adv, unit, now, lang)
     rules = [rule_phrase(r, lang) for r in item["rules"]]
     if zh:
         head = f"{label}：{'至少' if up else '至多'} {adv} {unit}（{now}）"
@@ -465,3 +469,28 @@ def advice_sentence(item: dict[str, Any], lang: str = "en") -> str:
     if len(rules) > 1:
         return f"{head}; {where} {', '.join(rules[:-1])} and {rules[-1]} conflict"
     return f"{head}; {where} {rules[0]} cannot be met" if rules else head
+
+
+def _user_sentence(item: dict[str, Any], users: list[dict[str, Any]], label: str, adv: str, unit: str, now: str,
+                   lang: str) -> str:
+    """The advice when users' own minimum green shares hold the bound (688号 multi-user sites), in
+    user terms: ``storage energy: at least 501.7 MWh (the site allows at most 400 MWh); cell-plant's
+    80 % needs 101.7 MWh more storage energy``, the project rules binding with them named after."""
+    zh = lang == "zh"
+    up = item["side"] == "max"
+    d = 1 if abs(item["advised"]) >= 1 else 3
+    delta = abs(float(fmt_advised(item["advised"], item["side"]).replace(",", "")) - item["current"])
+    change = f"{delta:,.{d}f} {unit}"
+    who = [(r["id"][len(USER_RULE_PREFIX):], fmt_number(r["threshold"]) if r.get("threshold") is not None else "?")
+           for r in users]
+    others = [rule_phrase(r, lang) for r in item["rules"] if not r["id"].startswith(USER_RULE_PREFIX)]
+    if zh:
+        names = "、".join(f"用户 {n} 的最低绿电占比 {t} %" for n, t in who)
+        verb = f"需要{label}再增加 {change}" if up else f"需要{label}的下限再降低 {change}"
+        tail = f"（同时受{'、'.join(others)}约束）" if others else ""
+        return f"{label}：{'至少' if up else '至多'} {adv} {unit}（{now}）；{names} {verb}{tail}"
+    names = " and ".join(f"{n}'s {t} %" for n, t in who)
+    verb = (f"need{'s' if len(who) == 1 else ''} {change} more {label}" if up else
+            f"need{'s' if len(who) == 1 else ''} the minimum of {label} {change} lower")
+    tail = f", with {' and '.join(others)} binding too" if others else ""
+    return f"{label}: at {'least' if up else 'most'} {adv} {unit} ({now}); {names} minimum green share {verb}{tail}"

@@ -22,6 +22,16 @@ annual totals ``A = sum_k a_k cap_k``, ``S = sum w (u + d)``, ``E = sum w e``,
 ``C = sum w q``, ``L``; hourly rules set bounds (no export without a continuous spot market or
 in forbidden hours; exchange within the connection capacity; off-grid: no import).
 
+A multi-user site (688号) adds one row per user with a ``min_green_share`` ``g_u`` [%]
+(:func:`user_constraints`): ``S_u - g_u/100 x L_u >= 0`` with ``S_u = sum_t w_t share_u,t (u_t + d_t)``,
+the self-use ``S_t = u_t + d_t`` (renewables to the load, directly and from the renewable
+storage; never ``dg``) shared by the site's allocation
+(:func:`gdc.operation.allocation.linear_shares`: ``hourly-share`` ``L_u,t / L_t``,
+``annual-share`` ``L_u / L``, ``fixed`` ``pct_u / 100``). It is the checker's own ``S_u,t``
+(:func:`gdc.operation.allocation.allocate` on the LP's balance), so a sized design meets
+each user's minimum in its check. ``priority`` is not linear in ``S_t`` (user k gets
+``min(L_k,t, S_t - earlier users)``): sizing refuses it when a user states a minimum.
+
 Objective [CNY/yr]: ``sum_k a_k^cap cap_k + a_P P + a_E E + sum_t w_t (pi_t (m_t + g_t) -
 rho_t e_t) + constants`` (see :mod:`gdc.operation.prices`).
 
@@ -70,6 +80,7 @@ from gdc.profiles.series import Profiles
 from gdc.rules.linear import RuleConstraint, rule_constraints
 from gdc.rules.ruleset import RuleSet
 from gdc.rules.verdicts import spot_market_status
+from gdc.site.errors import InputError
 from gdc.site.schema import Bounds, Site
 
 #: Upper bound used for a capacity the site leaves open [MW or MWh] (only for elastic studies).
@@ -137,6 +148,11 @@ class LPData:
     #: stored): no hour imports and exports at once (:func:`define_exchange_constraints`).
     #: False gives the earlier relaxation (kept for bench/bench_size.py's comparison).
     self_use_first: bool = True
+    #: Multi-user sites: each user's share of the hourly self-use, ``share_u,t`` [-]
+    #: (:func:`gdc.operation.allocation.linear_shares`); the users' minimum rows are in ``rules``.
+    user_shares: dict[str, np.ndarray] = field(default_factory=dict)
+    #: Multi-user sites: each user's annual load ``L_u = sum_t w_t L_u,t`` [MWh/yr].
+    user_load_mwh: dict[str, float] = field(default_factory=dict)
 
     @property
     def has_storage(self) -> bool:
@@ -168,12 +184,74 @@ def lp_data(site: Site, profiles: Profiles, costs: Costs, rule_set: RuleSet,
         import_cap=cap if hourly["exchange_cap"] else None, off_grid=site.project_type == "off-grid",
         rules=rules,
     )
+    shares, loads, user_rows = user_constraints(site, profiles, tighten)
+    data.user_shares, data.user_load_mwh = shares, loads
+    data.rules = rules + user_rows
     if st is not None:
         data.eta_c, data.eta_d = st.charge_efficiency, st.discharge_efficiency
         data.soc_min, data.soc_max, data.sigma = st.soc_min, st.soc_max, st.self_discharge_per_h
         data.duration_min, data.duration_max = st.duration_h_min, st.duration_h_max
         data.grid_charging = st.grid_charging
     return data
+
+
+#: Prefix of the annual-total symbols of one user: ``S_user:<name>`` (its self-use, an LP
+#: expression) and ``L_user:<name>`` (its annual load, a number) [MWh/yr].
+USER_SELF_USE, USER_LOAD = "S_user:", "L_user:"
+
+
+def user_constraints(site: Site, profiles: Profiles, tighten: dict[str, float] | None = None
+                     ) -> tuple[dict[str, np.ndarray], dict[str, float], list[RuleConstraint]]:
+    """The users' shares of the self-use and the rows of their stated minimum green shares.
+
+    Parameters
+    ----------
+    site : Site
+        Sites without ``users:`` (one load) give no shares and no rows.
+    profiles : Profiles
+        With :attr:`~gdc.profiles.series.Profiles.user_loads_mw` [MW] and the row weights [h].
+    tighten : dict of str to float, optional
+        Percentage points added to a user's minimum, by rule id (``user_green_share:<name>``;
+        the typical-day repair loop).
+
+    Returns
+    -------
+    shares : dict of str to ndarray [-]
+        ``share_u,t``, per user (empty when no user states a minimum).
+    loads : dict of str to float [MWh/yr]
+        ``L_u``.
+    rows : list of RuleConstraint
+        One ``S_u - g_u/100 x L_u >= 0`` per user with ``min_green_share`` ``g_u`` [%], its rule
+        the checker's (:func:`gdc.rules.users.user_rule`), so the advice names the user.
+
+    Raises
+    ------
+    InputError
+        ``allocation: {priority: ...}`` with a user's minimum: not linear in the self-use.
+    """
+    from gdc.operation.allocation import linear_shares
+    from gdc.rules.users import user_rule
+
+    loads_mw = profiles.user_loads_mw
+    mins = {u.name: u.min_green_share for u in site.user_list if u.min_green_share is not None}
+    if not loads_mw or not mins:
+        return {}, {}, []
+    if site.allocation_name == "priority":
+        raise InputError(
+            "gdc size cannot size for the users' min_green_share under allocation 'priority': a user's share "
+            "min(L_u,t, S_t - the earlier users' self-use) is not linear in the self-use S_t",
+            file=site.path, field="allocation",
+            fix="size with allocation: hourly-share (688号 §(十一)), annual-share or fixed, then check the sized "
+                "design (--write-site) with priority; or drop min_green_share for the sizing")
+    w = profiles.weights
+    shares = linear_shares(site.allocation, loads_mw, w)
+    loads = {u: float(w @ loads_mw[u]) for u in loads_mw}
+    rows = []
+    for name, g in mins.items():
+        rule = user_rule(site, name, g)
+        thr = float(g) + (tighten or {}).get(rule.id, 0.0)
+        rows.append(RuleConstraint(rule, {USER_SELF_USE + name: 1.0, USER_LOAD + name: -thr / 100.0}, ">=", thr))
+    return shares, loads, rows
 
 
 def available_range(data: LPData) -> tuple[np.ndarray, np.ndarray]:
@@ -543,10 +621,16 @@ def annual_totals(m: Any, b: _Builder) -> dict[str, Any]:
 
         A = sum_k a_k cap_k  (a_k = sum_t w_t p_kt),  A_wind, A_pv likewise per type
         S = sum_t w_t (u_t + d_t);  E = sum_t w_t e_t;  C = sum_t w_t q_t;  L = sum_t w_t L_t
+        S_user:<u> = sum_t w_t share_u,t (u_t + d_t);  L_user:<u> = sum_t w_t L_u,t   (users)
     """
     data, T, w, names = b.data, b.T, b.w, b.names
     a = {k: float(np.dot(data.weights, data.pu[k])) for k in names}
-    return {
+    users: dict[str, Any] = {}
+    for u, share in data.user_shares.items():
+        ws = (data.weights * share).tolist()
+        users[USER_SELF_USE + u] = sum(ws[t] * (m.u[t] + m.d[t]) for t in T if ws[t] != 0.0)
+        users[USER_LOAD + u] = float(data.user_load_mwh[u])
+    return {**users,
         "A": sum(a[k] * m.cap[k] for k in names),
         "A_wind": sum(a[k] * m.cap[k] for k in names if data.source_type[k] == "wind"),
         "A_pv": sum(a[k] * m.cap[k] for k in names if data.source_type[k] == "pv"),
