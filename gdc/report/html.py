@@ -5,8 +5,9 @@ mirrors the terminal report (:mod:`gdc.report.terminal`): header, verdict table 
 values, thresholds, margins and sources, checklist, energy totals and ratios,
 definitions, notes; and adds plots (:mod:`gdc.report.plots`): annual energy flows, the
 monthly (or per representative day) balance, hour-of-day heat maps of import, export and
-state of charge, a dispatch week per season, year-dependent thresholds by year, and the
-cost breakdown when ``result.extra["cost"]`` is present.
+state of charge, a dispatch week per season, year-dependent thresholds by year, the
+cost breakdown when ``result.extra["cost"]`` is present, and the finance block with the
+cumulative cash flows and the payback year when ``result.extra["finance"]`` is.
 
 The page helpers (:func:`page`, :func:`html_table`, :func:`status_badge`, :func:`figure_html`)
 are generic so a batch summary can reuse them. Nothing is loaded from the network. The plots'
@@ -275,6 +276,27 @@ def _cost(result: Any, lang: str, plot_lang: str) -> str:
     return "\n".join(out)
 
 
+def _finance(result: Any, lang: str, plot_lang: str) -> str:
+    """The finance block (``result.extra["finance"]``, put there by ``gdc check`` and ``gdc size``):
+    the terminal's finance lines and the cumulative cash flows with the payback year."""
+    finance = (result.extra or {}).get("finance")
+    if not finance or not finance.get("cash_flows"):
+        return ""
+    from gdc.finance.text import finance_lines
+    from gdc.report.plots import cash_flow_cumulative
+
+    title = "财务评价" if lang == "zh" else "Finance"
+    lines = finance_lines(finance, lang)
+    items = "".join(f"<li>{esc(x.strip())}</li>" for x in lines[1:])
+    chart = "累计净现金流" if lang == "zh" else "Cumulative net cash flow"
+    caption = ("项目投资与资本金现金流量（第0年为建设期），累计至第 N 年；虚线：项目投资回收期" if lang == "zh" else
+               "Project and equity cash flows (year 0: investment), cumulated to year N; dotted line: the "
+               "project's payback year")
+    return (f"<h2>{esc(title)}</h2><p>{esc(lines[0])}</p><ul>{items}</ul>"
+            f"<h3>{esc(chart)}</h3>"
+            + figure_html(cash_flow_cumulative(finance, plot_lang), chart, caption))
+
+
 def _plots(result: Any, lang: str, plot_lang: str) -> str:
     from gdc.report import plots
 
@@ -311,6 +333,7 @@ def render_html(result: Any, lang: str = "en") -> str:
         _plots(result, lang, plot_lang),
         _threshold_paths(result, lang, plot_lang),
         _cost(result, lang, plot_lang),
+        _finance(result, lang, plot_lang),
         _definitions(result, lang),
         _readings(result, lang),
     ]

@@ -9,7 +9,8 @@ The generic helpers take plain arrays so a batch summary (``gdc screen``) can re
 :func:`bar_chart` (stacked or grouped bars, vertical or horizontal), :func:`heatmap_axes`,
 :func:`svg_text`, :func:`png_bytes`. The report's figures (:func:`energy_flows`,
 :func:`balance_bars`, :func:`heatmaps`, :func:`dispatch_weeks`, :func:`threshold_path`,
-:func:`cost_breakdown`) take a :class:`~gdc.operation.balance.Balance` and :class:`~gdc.profiles.series.Profiles`.
+:func:`cost_breakdown`) take a :class:`~gdc.operation.balance.Balance` and :class:`~gdc.profiles.series.Profiles`;
+:func:`cash_flow_cumulative` takes the finance block of a result (``result.extra['finance']``).
 
 Fonts: the SVG names the font stack :data:`SVG_FONT_FAMILY` (DejaVu Sans / Verdana for Latin,
 then the common CJK fonts of Windows, macOS and Linux), so Chinese labels need a CJK font only
@@ -660,4 +661,50 @@ def user_shares(allocation, lang: str = "en"):
         ax.set_xlim(0, max(float((s + g).max(initial=0.0)), 1e-9) * 1.15)
         ax.grid(axis="y", visible=False)
         fig.legend(loc="outside lower center", ncols=3, frameon=False)
+    return fig
+
+
+def cash_flow_cumulative(finance: dict[str, Any], lang: str = "en"):
+    """Cumulative net cash flow to project and to equity by year, t = 0..N [10^4 CNY, 万元].
+
+    ``cum_t = sum_{k<=t} net_k`` of the cash-flow table (``result.extra['finance']``, see
+    :meth:`gdc.finance.cashflow.FinanceResult.as_dict`); a dotted vertical line marks the
+    project's payback year ``finance['payback_years']`` (interpolated within the year, as the
+    lines between the year-end points are), labelled with its value. No line when the project
+    does not pay back within the evaluation years.
+
+    Parameters
+    ----------
+    finance : dict
+        ``cash_flows`` (one row a year, t = 0 first, with ``net_project_cny`` and
+        ``net_equity_cny``) and ``payback_years`` (or None).
+    lang : {'en', 'zh'}
+    """
+    rows = finance["cash_flows"]
+    years = np.array([int(r["year"]) for r in rows])
+    project = np.cumsum([float(r["net_project_cny"]) for r in rows]) / 1e4
+    equity = np.cumsum([float(r["net_equity_cny"]) for r in rows]) / 1e4
+    from matplotlib.ticker import StrMethodFormatter
+
+    payback = finance.get("payback_years")
+    zh = lang == "zh"
+    with style(lang):
+        fig = new_figure(4.2)
+        ax = fig.add_subplot()
+        ax.plot(years, project, marker="o", markersize=4, linewidth=2, color=COLOURS["value"],
+                label="项目累计净现金流" if zh else "cumulative net to project")
+        ax.plot(years, equity, marker="s", markersize=4, linewidth=2, color=COLOURS["re_load"],
+                label="资本金累计净现金流" if zh else "cumulative net to equity")
+        ax.axhline(0.0, color="black", linewidth=0.8)
+        if payback is not None:
+            ax.axvline(payback, color=COLOURS["threshold"], linestyle=":", linewidth=1.6)
+            ax.plot([payback], [0.0], "o", color=COLOURS["threshold"], markersize=8)
+            ax.annotate(f"投资回收期 {payback:.2f} 年" if zh else f"payback {payback:.2f} years",
+                        (payback, 0.0), xytext=(6, 8), textcoords="offset points", fontsize=BASE_FONT - 1,
+                        color=COLOURS["threshold"])
+        ax.set_xlabel("年（第0年为建设期）" if zh else "year (0: investment)")
+        ax.set_ylabel("万元" if zh else "10⁴ CNY")
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+        fig.legend(loc="outside lower center", ncols=2, frameon=False)
     return fig
