@@ -104,6 +104,14 @@ def check(site_file: Path, json_out: str | None, hourly: str | None, lang: str, 
     sys.exit(result.exit_code)
 
 
+def _progress() -> Callable[[str], None] | None:
+    """The self-use-first search's lines on stderr, only when stderr is a terminal (a log or a
+    pipe, and the tests, stay clean)."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda line: click.echo(f"  {line}", err=True)
+
+
 @click.command()
 @common_outputs
 @click.option("--typical-days", type=click.IntRange(min=0), default=0, show_default=True,
@@ -115,9 +123,12 @@ def check(site_file: Path, json_out: str | None, hourly: str | None, lang: str, 
 @click.option("--save-lp", metavar="FILE", default=None,
               help="Write the full-year sizing LP, as handed to HiGHS, to FILE (.lp or .mps) for another "
                    "solver (the first LP when the self-use-first search runs).")
+@click.option("--gap", type=click.FloatRange(min=0.0, max=1.0), default=None, metavar="FRACTION",
+              help="Relative gap at which the self-use-first search stops (default 0.005: the design is "
+                   "certified within 0.5 % of the least cost; 1e-6 for the exact optimum, more LPs).")
 def size(site_file: Path, json_out: str | None, hourly: str | None, lang: str, definitions: str,
          year: int | None, write_site: str | None, report: str | None, xlsx_out: str | None,
-         typical_days: int, certify: str, save_lp: str | None) -> None:
+         typical_days: int, certify: str, save_lp: str | None, gap: float | None) -> None:
     """Least-cost PV, wind and storage capacities that comply (Pyomo LP, HiGHS).
 
     Capacities given as {min, max} in the site file are chosen; numbers stay fixed.
@@ -131,6 +142,7 @@ def size(site_file: Path, json_out: str | None, hourly: str | None, lang: str, d
       gdc size size.yaml --write-site sized.yaml && gdc check sized.yaml
       gdc size size.yaml --typical-days 12 --report sizing.html
       gdc size size.yaml --json > sizing.json
+      gdc size size.yaml --gap 0.001             # certified within 0.1 % of the least cost
     """
     check_outputs(json_out=json_out, hourly=hourly, write_site=write_site, report=report, xlsx_out=xlsx_out)
     site = _read(site_file, year)
@@ -144,12 +156,17 @@ def size(site_file: Path, json_out: str | None, hourly: str | None, lang: str, d
         if save_lp:
             raise InputError("--save-lp writes the exact full-year LP", field="--save-lp",
                              fix="drop --typical-days to write it, or drop --save-lp")
+        if gap is not None:
+            raise InputError("--gap sets the exact LP's self-use-first search; --typical-days certifies its "
+                             "design on the full year with the capacities fixed (no search)", field="--gap",
+                             fix="drop --typical-days to size with that gap, or drop --gap")
         result = _solve(lambda: size_site_typical(site, n_days=typical_days, certificate=certify),
                         site, json_out, lang)
     else:
-        from gdc.optimise.size import size_site
+        from gdc.optimise.size import SELF_USE_GAP, size_site
 
-        result = _solve(lambda: size_site(site, save_lp=save_lp), site, json_out, lang)
+        result = _solve(lambda: size_site(site, save_lp=save_lp, gap=SELF_USE_GAP if gap is None else gap,
+                                          progress=_progress()), site, json_out, lang)
     _finance(result)
     emit_check(result, json_out=json_out, hourly=hourly, lang=lang, definitions=definitions, title="size")
     _echo_finance(result, json_out, lang)

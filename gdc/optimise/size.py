@@ -615,7 +615,14 @@ def self_use_first_design(data: LPData, solved: Solved, forbidden: np.ndarray,
     boxes = _BoxLP(data, solved, forbidden, storage_template)
     best: Solved | None = None
     tried: set[tuple[float, ...]] = set()
-    say = progress or (lambda line: None)
+    def say(detail: str) -> None:
+        """One progress line: ``search: LP 4, gap 1.2 %: <detail>`` (the gap once a design is known)."""
+        if progress is None:
+            return
+        now = min(heap[0][0] if heap else lower, dropped, lower)
+        g = (f"gap {100 * max(0.0, best.objective - now) / max(1.0, abs(best.objective)):.2f} %"
+             if best is not None else "no design yet")
+        progress(f"search: LP {1 + boxes.lps}, {g}: {detail}")
 
     def close(lower: float) -> bool:
         return best is not None and best.objective - lower <= gap_tol * max(1.0, abs(best.objective))
@@ -629,9 +636,9 @@ def self_use_first_design(data: LPData, solved: Solved, forbidden: np.ndarray,
         tried.add(key)
         cand = boxes.solve({k: (caps[k], caps[k]) for k in names}, crossover=True)
         if cand.solution.optimal:
-            say(f"  design {', '.join(f'{k} {caps[k]:,.2f} MW' for k in names)}: {cand.objective:,.0f} CNY/yr")
             if best is None or cand.objective < best.objective:
                 best = cand
+            say(f"design {', '.join(f'{k} {caps[k]:,.2f} MW' for k in names)}: {cand.objective:,.0f} CNY/yr")
 
     nodes = 1
     heap = [(solved.objective, 0, dict(data.bounds.sources), solved)]
@@ -672,7 +679,7 @@ def self_use_first_design(data: LPData, solved: Solved, forbidden: np.ndarray,
             child = boxes.solve(child_box, crossover=False)
             nodes += 1
             if child.solution.optimal:
-                say(f"  box {', '.join(f'{n} {a:,.1f}-{b:,.1f}' for n, (a, b) in child_box.items() if n in names)}"
+                say(f"box {', '.join(f'{n} {a:,.1f}-{b:,.1f}' for n, (a, b) in child_box.items() if n in names)}"
                     f" MW: >= {child.objective:,.0f} CNY/yr")
                 if best is None or child.objective < best.objective * (1 - gap_tol):
                     heapq.heappush(heap, (child.objective, nodes, child_box, child))
@@ -743,7 +750,36 @@ def size_site(site: Site, profiles: Profiles | None = None, bounds: CapacityBoun
             raise InfeasibleError(f"no design within the bounds complies with {rule_set.key} in {site.year}\n"
                                   + exp.text(), exp)
         raise RuntimeError(f"HiGHS stopped with status '{solved.solution.status}'")
-    return _finish(site, profiles, solved, costs, "size")
+    result = _finish(site, profiles, solved, costs, "size")
+    result.notes.extend(user_dispatch_notes(site, profiles, result))
+    return result
+
+
+def user_dispatch_notes(site: Site, profiles: Profiles, result: CheckResult) -> list[str]:
+    """Notes for the users whose minimum green share the sized design meets with the LP's dispatch
+    but not with the renewable-first dispatch of a plain ``gdc check``.
+
+    Under ``hourly-share`` a user's self-use depends on when the storage discharges (the LP
+    discharges where that user's share of the load is highest; the simulated dispatch at the
+    first deficit hour), so a binding minimum can fall short by a fraction of a point in the
+    plain check of the written site, while ``gdc check --dispatch optimal`` (this LP with the
+    capacities fixed, the users' rows kept) passes.
+    """
+    from gdc.rules.users import USER_RULE_PREFIX
+
+    mine = {v.rule.id: v for v in result.verdicts if v.rule.id.startswith(USER_RULE_PREFIX) and v.status == "pass"}
+    if not mine:
+        return []
+    plain = check_site(site, design=result.design, profiles=profiles)
+    notes = []
+    for v in plain.verdicts:
+        lp = mine.get(v.rule.id)
+        if lp is not None and v.status == "fail":
+            name = v.rule.id[len(USER_RULE_PREFIX):]
+            notes.append(f"{name}'s minimum green share holds with the least-cost dispatch (S_u/L_u {lp.value:.2f} %), "
+                         f"not with the renewable-first dispatch ({v.value:.2f} %): check the written site with "
+                         f"gdc check --dispatch optimal")
+    return notes
 
 
 def optimal_dispatch(site: Site, profiles: Profiles | None = None) -> CheckResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from gdc.check import CheckResult
 from gdc.operation.metrics import DEFINITIONS, RATIO_DEFINITIONS, alternative_ratios
@@ -95,7 +96,22 @@ def cost_lines(result: CheckResult, lang: str) -> list[str]:
         solver = f" ({opt['solver']})" if opt.get("solver") else ""
         out.append(f"  LP: {opt['columns']:,} columns x {opt['rows']:,} rows, HiGHS{solver} {opt['status']}, "
                    f"build {opt['build_s']:.2f} s, translate {opt['translate_s']:.2f} s, solve {opt['solve_s']:.2f} s")
+        if opt.get("self_use_first"):
+            out.append(f"  {sizing_line(opt['self_use_first'], lang)}")
     return out
+
+
+def sizing_line(search: dict[str, Any], lang: str) -> str:
+    """How close the sized design is to the least cost (the self-use-first search's certificate):
+    ``optimal``, or ``certified within 0.49 % of the least cost (lower bound ... CNY/yr)``."""
+    gap = float(search.get("gap", 0.0))
+    if search.get("status") == "exact" or gap <= 1e-6:
+        return word("sizing_optimal", lang)
+    text = word("sizing_within", lang).format(gap=f"{100 * gap:.2f}", lower=f"{search['lower_bound']:,.0f}",
+                                             lps=search.get("lps", "?"))
+    if not search.get("converged", True):
+        text += word("sizing_stopped", lang).format(tol=f"{100 * float(search.get('gap_tol', 0.0)):.2f}")
+    return text
 
 
 def summary_counts(result: CheckResult) -> dict[str, int]:

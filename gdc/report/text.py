@@ -19,6 +19,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "dispatch_dispatch": ("renewable-first (simulated)", "新能源优先（模拟）"),
     "dispatch_optimal": ("least-cost optimal (LP)", "最优调度（线性规划）"),
     "dispatch_meters": ("metered flows", "计量数据"),
+    "sizing_optimal": ("sizing: optimal (the least-cost design within the bounds)", "容量优化：最优（容量范围内成本最低的方案）"),
+    "sizing_within": ("sizing: certified within {gap} % of the least cost (lower bound {lower} CNY/yr, {lps} LPs)",
+                      "容量优化：经证明与最低成本相差不超过 {gap} %（成本下界 {lower} 元/年，{lps} 次线性规划）"),
+    "sizing_stopped": ("; the search stopped at its LP limit before its gap of {tol} %",
+                       "；搜索达到线性规划次数上限，未达到设定间隙 {tol} %"),
     "spot": ("spot market", "现货市场"),
     "spot_continuous": ("continuous", "连续运行"),
     "spot_not-continuous": ("not continuous", "未连续运行"),
@@ -284,6 +289,10 @@ _PHRASES_ZH: list[tuple[str, str]] = [
      r"调度未执行的上网规则：\1（仅在 \2 时适用，本项目未说明）"),
     (r"no design within the bounds complies with (\S+) in (\d+)", r"在容量范围内没有符合 \1（\2 年）规则的设计"),
     (r"no dispatch of this design complies with (\S+) in (\d+)", r"本设计没有符合 \1（\2 年）规则的运行方式"),
+    (r"(.+)'s minimum green share holds with the least-cost dispatch \(S_u/L_u (.+) %\), not with the "
+     r"renewable-first dispatch \((.+) %\): check the written site with gdc check --dispatch optimal",
+     r"\1 的最低绿电占比在最优调度下满足（S_u/L_u \2 %），在新能源优先调度下不满足（\3 %）："
+     r"请用 gdc check --dispatch optimal 校核写出的项目文件"),
     (r"spot-market status not stated \(connection\.spot_market\) and no default in the rule set",
      "未说明现货市场状态（connection.spot_market），规则集亦无默认值"),
 ]
