@@ -398,6 +398,10 @@ def _with_sources(data: LPData, sources: dict[str, tuple[float, float]]) -> LPDa
     return replace(data, bounds=replace(data.bounds, sources=sources))
 
 
+class NoSelfUseFirstDesign(RuntimeError):
+    """The self-use-first search found no design (every box infeasible, or its LP limit reached)."""
+
+
 class _BoxLP:
     """The sizing LP of a sub-box of renewable capacities, changed in place in one HiGHS.
 
@@ -542,12 +546,21 @@ class _BoxLP:
             again = run_highs(h)
             again.seconds += sol.seconds
             sol = again
+        exact = False
+        if not sol.optimal and sol.status not in ("Infeasible", "Primal infeasible or unbounded"):
+            # the interior point stopped without an answer ("Unknown": seen on a 96-hour multi-user
+            # box): dropping the box would lose its designs, so the dual simplex decides
+            h.setOptionValue("solver", "simplex")
+            h.clearSolver()
+            again = run_highs(h)
+            again.seconds += sol.seconds
+            sol, exact = again, True
         self.lps += 1
         self.seconds += sol.seconds
         data = _with_sources(self.data, box)
         if not sol.optimal:
             return Solved(Design({}), None, float("nan"), sol, {}, None, None)  # type: ignore[arg-type]
-        if not crossover:
+        if not crossover and not exact:
             # an interior point without crossover: primal and dual objectives agree within HiGHS's
             # relative primal-dual error |p - d| / (1 + |p| + |d|); the bound takes it off
             err = abs(float(getattr(h.getInfo(), "primal_dual_objective_error", 0.0) or 0.0))
@@ -687,7 +700,7 @@ def self_use_first_design(data: LPData, solved: Solved, forbidden: np.ndarray,
                     dropped = min(dropped, child.objective)
         lower = min(heap[0][0] if heap else (best.objective if best is not None else lower), dropped)
     if best is None:
-        raise RuntimeError(f"no design found whose dispatch serves the load with renewables first "
+        raise NoSelfUseFirstDesign(f"no design found whose dispatch serves the load with renewables first "
                            f"({hours} hours short in the sizing LP)")
     lower = min(lower, best.objective)
     for key, v in solved.timings.items():
@@ -742,8 +755,15 @@ def size_site(site: Site, profiles: Profiles | None = None, bounds: CapacityBoun
     solved = solve_data(data, profiles.export_forbidden, _storage_template(site), options=options,
                         save_lp=save_lp)
     if solved.solution.optimal and data.self_use_first:
-        solved = self_use_first_design(data, solved, profiles.export_forbidden, _storage_template(site),
-                                       gap_tol=gap, progress=progress)
+        try:
+            solved = self_use_first_design(data, solved, profiles.export_forbidden, _storage_template(site),
+                                           gap_tol=gap, progress=progress)
+        except NoSelfUseFirstDesign as exc:
+            # the relaxation complies but no box gave a design: explain as infeasible (the advice
+            # re-checks its designs with the renewables fixed, where the rule is exact)
+            exp = explain_infeasible(site, profiles, data, rule_set)
+            raise InfeasibleError(f"no design within the bounds complies with {rule_set.key} in {site.year} "
+                                  f"({exc})\n" + exp.text(), exp) from exc
     if not solved.solution.optimal:
         if solved.solution.status in ("Infeasible", "Primal infeasible or unbounded"):
             exp = explain_infeasible(site, profiles, data, rule_set)
