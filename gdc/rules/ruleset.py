@@ -457,7 +457,7 @@ def _read_rule_file_cached(path: Path, mtime_ns: int, size: int) -> dict[str, An
     twice in one mapping is an error, not the last value silently kept), then validated."""
     import yaml
 
-    from gdc.site.read import load_yaml_text
+    from gdc.site.read import load_yaml_text, yaml_input_error
 
     try:
         data = load_yaml_text(path.read_text(encoding="utf-8-sig"))
@@ -465,12 +465,7 @@ def _read_rule_file_cached(path: Path, mtime_ns: int, size: int) -> dict[str, An
         raise InputError(f"rule file is not UTF-8 text (byte {exc.start})", file=path,
                          fix="save the rule file as UTF-8 text") from exc
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or exc
-        fix = ("remove one of the two (YAML would silently keep the last)" if "duplicate key" in str(problem)
-               else "check indentation and colons near that line")
-        raise InputError(f"rule file is not valid YAML{where}: {problem}", file=path, fix=fix) from exc
+        raise yaml_input_error(exc, path, "rule file is ") from exc
     validate_rule_file(data, path)
     if data["jurisdiction"] != path.parent.name:
         raise InputError(f"the file is in folder '{path.parent.name}' but says jurisdiction '{data['jurisdiction']}'",

@@ -334,12 +334,27 @@ def read_yaml(path: Path) -> Any:
     try:
         return load_yaml_text(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or exc
-        fix = ("remove one of the two (YAML would silently keep the last)" if "duplicate key" in str(problem)
-               else "check indentation and colons near that line")
-        raise InputError(f"not valid YAML{where}: {problem}", file=path, fix=fix) from exc
+        raise yaml_input_error(exc, path) from exc
+
+
+def yaml_input_error(exc: yaml.YAMLError, path: Path, what: str = "") -> InputError:
+    """The :class:`InputError` for bad YAML in a file: the line and column, and the fix.
+
+    Parameters
+    ----------
+    exc : yaml.YAMLError
+        From :func:`load_yaml_text` (bad syntax, or a key given twice).
+    path : Path
+        The file.
+    what : str
+        What the file is, for the message (e.g. ``"rule file "``; default: nothing).
+    """
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    problem = getattr(exc, "problem", None) or exc
+    fix = ("remove one of the two (YAML would silently keep the last)" if "duplicate key" in str(problem)
+           else "check indentation and colons near that line")
+    return InputError(f"{what}not valid YAML{where}: {problem}", file=path, fix=fix)
 
 
 def with_year(site: Site, year: int) -> Site:
