@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+from pathlib import Path
 
 from conftest import REPO
 
@@ -33,3 +34,13 @@ def test_published_json_schema_is_current():
     published = json.loads((REPO / "models" / "site.schema.json").read_text(encoding="utf-8"))
     assert published == json.loads(json.dumps(site_json_schema(), ensure_ascii=False)), \
         "run: gdc schema -o models/site.schema.json"
+
+
+def test_checkout_fallback_finds_the_repository_models_folder():
+    """Run from a checkout with a regular install, ``gdc.models`` does not exist beside the
+    checkout's ``gdc``; the fallback must then be the repository's ``models/`` (it broke once
+    when the module moved one folder down)."""
+    from gdc.site import datafiles
+
+    assert datafiles.CHECKOUT_MODELS == Path(__file__).resolve().parents[1] / "models"
+    assert (datafiles.CHECKOUT_MODELS / "plausible-ranges.yaml").is_file()

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+#: The repository's ``models/`` folder, for a checkout: this file is ``gdc/site/datafiles.py``.
+CHECKOUT_MODELS = Path(__file__).resolve().parents[2] / "models"
+
 
 def models_path(*parts: str) -> Path:
     """Path of a file or folder of gdc's data models, e.g. ``models_path("rules", "national")``."""
     try:
         from gdc.models import path
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[1].joinpath("models", *parts)
+        return CHECKOUT_MODELS.joinpath(*parts)
     return path(*parts)
