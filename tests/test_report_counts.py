@@ -45,7 +45,7 @@ def test_counts_of_the_sample_by_hand():
     # the several-users items (688号) are not listed for a single user
     assert all((v.rule.applies_if or {}).get("users") == "multiple" for v in result.verdicts
                if v.rule.id in not_applicable_items)
-    assert not {"several_users_hourly_matching", "several_users_operator", "outside_mechanism_price",
+    assert not {"several_users_hourly_matching", "outside_mechanism_price",
                 "curtailment_outside_statistics", "connection_capacity_change"} & {
         v.rule.id for v in shown_checklist(result.verdicts)}
 

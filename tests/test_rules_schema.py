@@ -268,7 +268,7 @@ def test_overrides_given_as_mappings_are_validated_and_applied():
     ("load_share", {}, None, True),                                         # no condition
     ("off_grid_adequacy", {}, "continuous", False),                          # grid-connected site
     ("off_grid_adequacy", {"project_type": "off-grid"}, "continuous", True),
-    ("several_users_operator", {"users": "multiple"}, None, True),
+    ("several_users_hourly_matching", {"users": "multiple"}, None, True),
     ("no_export_without_spot", {}, "not-continuous", True),
     ("no_export_without_spot", {}, "continuous", False),
     ("no_export_without_spot", {}, None, None),                              # spot market not stated
