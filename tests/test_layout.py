@@ -3,8 +3,9 @@
 The layers, top to bottom (README "Code map"); a module may import its own package and any
 package below it, never one above::
 
-    cli > screen > report > exchange > optimise > finance > check > rules > operation > profiles > site
+    cli > screen > report > exchange > optimise > finance > life > check > rules > operation > profiles > site
 
+life (the yearly path of a design over the project's life) reads check and is read by finance;
 finance (money: cash flows, NPV, IRR, the composite price) reads a check's result and is read by
 the optimiser (objectives) and the reports.
 
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 
 GDC = Path(__file__).resolve().parents[1] / "gdc"
-LAYERS = ["site", "profiles", "operation", "rules", "check", "finance", "optimise", "exchange", "report", "screen", "cli"]
+LAYERS = ["site", "profiles", "operation", "rules", "check", "life", "finance", "optimise", "exchange", "report", "screen", "cli"]
 RANK = {name: i for i, name in enumerate(LAYERS)}
 
 
