@@ -57,7 +57,9 @@ class CheckResult:
 
         ``counts`` are :func:`gdc.rules.verdicts.counts`, as in every report: the rule-table
         rows by status, and ``confirm`` the checklist items that apply (a checklist item that
-        does not apply is in ``verdicts`` with status ``n/a`` but not counted).
+        does not apply is in ``verdicts`` with status ``n/a`` but not counted). ``life`` is the
+        year of the project's life checked and the factors applied in it
+        (:class:`gdc.profiles.life.LifeYear`), None for profiles read without a year.
         """
         from gdc.operation.metrics import DEFINITIONS
 
@@ -71,6 +73,7 @@ class CheckResult:
             "rule_set_chain": list(self.rule_set.chain),
             "year": self.site.year,
             "start_year": self.site.effective_start_year,
+            "life": self.profiles.life.as_dict() if self.profiles.life is not None else None,
             "dispatch": self.balance.source,
             "spot_market": self.spot_market,
             "status": self.status,

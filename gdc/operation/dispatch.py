@@ -63,15 +63,22 @@ class Design:
         )
 
 
-def storage_params(site: Site, design: Design) -> StorageParams:
-    """Storage parameters of a design on a site."""
+def storage_params(site: Site, design: Design, profiles: Profiles | None = None) -> StorageParams:
+    """Storage parameters of a design on a site, in the year of life the profiles are.
+
+    The energy capacity stays the design's (installed) ``energy_mwh``; the year's usable energy
+    factor f (``profiles.life.storage_energy``, :func:`gdc.profiles.life.year_profiles`; 1 without a
+    year) scales both state-of-charge limits, so the battery works between ``f soc_min E`` and
+    ``f soc_max E`` [MWh]: the same fractions of its faded capacity ``f E``.
+    """
     st = site.storage
     if st is None or design.storage_power_mw <= 0 or design.storage_energy_mwh <= 0:
         return StorageParams()
+    fade = profiles.life.storage_energy if profiles is not None and profiles.life is not None else 1.0
     return StorageParams(
         power_mw=design.storage_power_mw, energy_mwh=design.storage_energy_mwh,
         charge_efficiency=st.charge_efficiency, discharge_efficiency=st.discharge_efficiency,
-        soc_min=st.soc_min, soc_max=st.soc_max, self_discharge_per_h=st.self_discharge_per_h,
+        soc_min=st.soc_min * fade, soc_max=st.soc_max * fade, self_discharge_per_h=st.self_discharge_per_h,
     )
 
 
@@ -247,7 +254,7 @@ def dispatch(site: Site, profiles: Profiles, design: Design, spot_market: str | 
     surplus = avail - re_to_load
     deficit = load - re_to_load
 
-    st = storage_params(site, design)
+    st = storage_params(site, design, profiles)
     period = profiles.period_hours
     nper = n // period
     if st.exists:

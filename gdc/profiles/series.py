@@ -14,6 +14,7 @@ import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,9 @@ import pandas as pd
 from gdc.site.errors import InputError
 from gdc.site.plausible import check_range, range_error, ranges
 from gdc.site.schema import Load, SeriesRef, Site, check_day_weights
+
+if TYPE_CHECKING:
+    from gdc.profiles.life import LifeYear
 
 #: A per-unit profile above this is not per-unit (e.g. MW or kW by mistake). Real profiles
 #: exceed 1 slightly (PV above STC on cold clear days: the v3 tool's pvPu reaches 1.039).
@@ -52,6 +56,11 @@ class Profiles:
     user_loads_mw : dict of str to ndarray [MW]
         Each user's load, keyed by user name in the site's order, for a site that lists
         ``users:``; empty otherwise. ``load_mw`` is then their sum (the project total).
+    life : LifeYear or None
+        The year of the project's life these profiles are (:func:`gdc.profiles.life.year_profiles`):
+        the PV and wind per-unit output and the load already carry its factors, and its
+        ``storage_energy`` scales the usable storage energy in the dispatch and the LP. None for
+        profiles read as they are (:func:`read_profiles`).
     """
 
     load_mw: np.ndarray
@@ -63,6 +72,7 @@ class Profiles:
     month: np.ndarray | None
     index: pd.DatetimeIndex | None
     user_loads_mw: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
+    life: LifeYear | None = None
 
     @property
     def users(self) -> list[str]:
@@ -341,7 +351,25 @@ def _read_load(site: Site, ref: Load, field: str, expected: int | None,
 
 
 def get_profiles(site: Site) -> Profiles:
-    """Read and check every hourly series a site names.
+    """The site's hourly profiles in its evaluation year: year ``site.year`` of the project's life.
+
+    :func:`gdc.profiles.life.year_profiles` of the site's own year and its own profiles: the series
+    as read (:func:`read_profiles`) with the PV and wind output x the year's degradation factors,
+    the load x the year's load factor, and ``Profiles.life`` set (its storage-energy factor is
+    applied by the dispatch and the LP). In the start year every factor is 1.
+
+    Raises
+    ------
+    InputError
+        As :func:`read_profiles`, and for a year outside the project's life.
+    """
+    from gdc.profiles.life import year_profiles
+
+    return year_profiles(site, site.year, None)
+
+
+def read_profiles(site: Site) -> Profiles:
+    """Read and check every hourly series a site names, as they are (year 1 of the life).
 
     Parameters
     ----------

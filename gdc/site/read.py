@@ -13,6 +13,7 @@ import difflib
 import json
 import math
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,8 @@ def _explain(err: dict[str, Any], file: Path) -> InputError:
     # pydantic reports union members as extra loc parts: drop type-name parts
     loc = tuple(
         p for p in loc
-        if not (isinstance(p, str) and (p in {"float", "Bounds", "FixedAllocation", "PriorityAllocation"}
+        if not (isinstance(p, str) and (p in {"float", "Bounds", "FixedAllocation", "PriorityAllocation",
+                                                       "WeatherFolder", "WeatherSynth"}
                                        or p.startswith(("constrained-", "function-", "list[", "literal["))))
     )
     field = _field_path(loc)
@@ -200,6 +202,106 @@ def check_plausible(site: Site, file: Path | str | None = None) -> None:
                 "connection capacity")
     if site.days is not None and isinstance(site.days.weights, list):
         check_day_weights(site.days.weights, file, "days.weights")
+    check_life(site, file)
+
+
+@lru_cache(maxsize=8)
+def _life_defaults(path: str) -> dict[str, Any]:
+    return read_yaml(Path(path))
+
+
+def life_defaults(site: Site, file: Path | str | None = None) -> dict[str, Any]:
+    """The life preset of a site (``models/life/<life.preset>.yaml``) as a mapping.
+
+    Raises
+    ------
+    InputError
+        For an unknown preset, naming the presets there are.
+    """
+    from gdc.site.datafiles import models_path
+
+    name = site.life.preset
+    path = models_path("life", f"{name}.yaml")
+    if not path.is_file():
+        known = sorted(p.stem for p in models_path("life").glob("*.yaml"))
+        raise InputError(f"unknown life preset '{name}'", file=file or site.path, field="life.preset",
+                         fix=f"presets: {', '.join(known)} (files of models/life/)")
+    return _life_defaults(str(path))
+
+
+def life_span_of(site: Site, file: Path | str | None = None) -> tuple[int, int]:
+    """``(start_year, years)`` of a site's life: ``life:`` with the preset's default years."""
+    years = site.life.years if site.life.years is not None else int(life_defaults(site, file)["life"]["years"])
+    return site.effective_start_year, years
+
+
+def check_life(site: Site, file: Path | str | None = None) -> None:
+    """The project-life fields against each other and the plausible ranges.
+
+    The evaluation year within the life, ``stages`` sorted within the life and starting at the start
+    year, load ``by_year`` years and factors, the degradation rates, weather-year names unique and
+    their columns naming sources.
+
+    Raises
+    ------
+    InputError
+        Naming the field and the fix.
+    """
+    file = file if file is not None else site.path
+    start, years = life_span_of(site, file)
+    last = start + years - 1
+    if site.year > last:
+        raise InputError(f"the evaluation year {site.year} is after the project's life ({start}-{last}, "
+                         f"{years} years)", file=file, field="year",
+                         fix=f"evaluate a year from {start} to {last}, or lengthen life.years")
+    deg = site.degradation
+    for key in ("pv_first_year_pct", "pv_per_year_pct", "wind_per_year_pct", "storage_per_year_pct",
+                "storage_end_of_life_pct"):
+        value = getattr(deg, key)
+        if value is not None:
+            check_range(f"degradation_{key}", value, file, f"degradation.{key}", key.replace("_", " "))
+    loads = [("load", site.load)] if site.load is not None else []
+    if isinstance(site.users, list):
+        loads += [(f"users[{i}].load", u.load) for i, u in enumerate(site.users)]
+    for field, load in loads:
+        if load.growth_pct_per_year is not None:
+            check_range("load_growth_pct_per_year", load.growth_pct_per_year, file,
+                        f"{field}.growth_pct_per_year", "load growth")
+        for y, factor in (load.by_year or {}).items():
+            if not start - 50 <= y <= last + 50:
+                raise InputError(f"by_year lists the year {y}, far from the project's life ({start}-{last})",
+                                 file=file, field=f"{field}.by_year", fix="give calendar years, e.g. 2026: 0.6")
+            check_range("load_factor_by_year", factor, file, f"{field}.by_year.{y}", f"load factor of {y}")
+    if site.stages is not None:
+        st = list(site.stages)
+        if not st or st != sorted(set(st)):
+            raise InputError(f"stages {st} are not distinct years in increasing order", file=file, field="stages",
+                             fix=f"list the years once each, sorted, e.g. [{start}, {start + 3}]")
+        if st[0] != start:
+            raise InputError(f"the first stage is {st[0]}, not the start year {start}", file=file, field="stages",
+                             fix=f"start the list with {start} (the initial build)")
+        if st[-1] > last:
+            raise InputError(f"stage {st[-1]} is after the project's life ({start}-{last})", file=file,
+                             field="stages", fix=f"give years from {start} to {last}")
+    wy = site.weather_years
+    if isinstance(wy, list):
+        if not wy:
+            raise InputError("weather_years is an empty list", file=file, field="weather_years",
+                             fix="list at least one {name, file}, or remove the key")
+        names = [w.name for w in wy]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise InputError(f"weather-year names must be unique; repeated: {', '.join(dup)}", file=file,
+                             field="weather_years", fix="give each weather year its own name")
+        sources = [s.name for s in site.sources]
+        for i, w in enumerate(wy):
+            unknown = sorted(set(w.columns) - set(sources))
+            if unknown:
+                close = difflib.get_close_matches(unknown[0], sources, n=1)
+                raise InputError(f"weather year '{w.name}' names no source '{unknown[0]}'", file=file,
+                                 field=f"weather_years[{i}].columns",
+                                 fix=(f"did you mean '{close[0]}'? " if close else "")
+                                 + f"sources are: {', '.join(sources)}")
 
 
 def check_day_weights(weights: Any, file: Path | str | None, field: str,
@@ -374,7 +476,7 @@ def with_year(site: Site, year: int) -> Site:
     data = site.model_dump(by_alias=True, exclude_unset=True)
     data["year"] = year
     if site.start_year is None:
-        data["start_year"] = site.year
+        data["start_year"] = site.effective_start_year
     new = parse_site(data, site.path)
     return new
 

@@ -40,6 +40,11 @@ if TYPE_CHECKING:  # the re-exports of gdc.site.read (see __getattr__ at the end
     )
 
 __all__ = [  # the models here, and the reading functions of gdc.site.read re-exported
+    "WeatherYearFile",
+    "WeatherSynth",
+    "WeatherFolder",
+    "LifeSpec",
+    "Degradation",
     "Bounds",
     "Capacity",
     "CapacityCharge",
@@ -120,10 +125,23 @@ class SeriesRef(_Strict):
 
 
 class Load(SeriesRef):
-    """The user's hourly load."""
+    """The user's hourly load, and how it changes over the project's life.
+
+    The series is the load of the start year. ``by_year`` gives the factor of the series by calendar
+    year (e.g. a new plant's ramp-up, ``{2026: 0.6, 2027: 0.85, 2028: 1.0}``): linear between listed
+    years, the first factor before the first, and after the last the last factor compounded by
+    ``growth_pct_per_year``. Without ``by_year`` the growth compounds from the start year (factor 1
+    in the start year). See :func:`gdc.profiles.life.load_factor`.
+    """
 
     unit: Literal["MW", "kW"] = Field(description="unit of the load column: MW or kW")
     scale: Annotated[float, Field(gt=0)] = Field(1.0, description="multiplier applied after unit conversion [-]")
+    by_year: dict[int, Annotated[float, Field(gt=0)]] | None = Field(
+        None, description="load factor by calendar year [-] against the series (e.g. {2026: 0.6, 2027: 0.85, "
+        "2028: 1.0}): linear between listed years, the first before, the last compounded by the growth after")
+    growth_pct_per_year: Annotated[float, Field(gt=-50, le=100)] | None = Field(
+        None, description="load growth [%/yr], compounded after the by_year table (or from the start year "
+        "without one); default the life preset's (0)")
 
 
 #: User categories a multi-user site may name (688号 opens direct connection to industrial and
@@ -463,6 +481,74 @@ class Finance(_Strict):
         None, description="government funds and surcharges on self-consumed direct-line power [CNY/kWh]")
 
 
+class LifeSpec(_Strict):
+    """The project's life: the calendar years ``gdc check --years all`` and ``gdc size --years`` cover."""
+
+    preset: str = Field("china-2025", description="life preset, a file of models/life/ (life, degradation and "
+                        "weather-year defaults)")
+    start_year: Annotated[int, Field(ge=int(_START_YEARS.min), le=int(_START_YEARS.max))] | None = Field(
+        None, description="first calendar year of operation (year 1 of the life); default the site's start_year, "
+        "else its year; must agree with start_year when both are given")
+    years: Annotated[int, Field(ge=1, le=60)] | None = Field(
+        None, description="years of operation [years]; default the preset's (25)")
+
+
+class Degradation(_Strict):
+    """Ageing of the plant over its life; every value defaults to the life preset's (``models/life/``).
+
+    The site's profiles and capacities are year 1 of the life (factor 1). In year of life n >= 2 the
+    PV output is x (1 - first)(1 - per)^(n - 2) and wind x (1 - per)^(n - 1); the usable storage
+    energy is x (1 - per)^(n - n0), n0 the year of life its battery entered service (1, or the year of
+    its last replacement). The battery is replaced in ``storage_replacement_year`` or when its factor
+    would fall below ``storage_end_of_life_pct``, whichever comes first (then again at end of life).
+    """
+
+    pv_first_year_pct: Annotated[float, Field(ge=0, lt=100)] | None = Field(
+        None, description="PV output lost in the first year of operation [%] (seen from year 2)")
+    pv_per_year_pct: Annotated[float, Field(ge=0, lt=100)] | None = Field(
+        None, description="PV output lost each later year [%/yr], compounded")
+    wind_per_year_pct: Annotated[float, Field(ge=0, lt=100)] | None = Field(
+        None, description="wind output lost each year [%/yr], compounded")
+    storage_per_year_pct: Annotated[float, Field(ge=0, lt=100)] | None = Field(
+        None, description="usable storage energy lost each year of service [%/yr], compounded")
+    storage_replacement_year: Annotated[int, Field(ge=2, le=60)] | None = Field(
+        None, description="year of life in which the battery is replaced [year of life, 2 = the second year]; "
+        "a year after the life means no scheduled replacement")
+    storage_end_of_life_pct: Annotated[float, Field(ge=0, lt=100)] | None = Field(
+        None, description="the battery is replaced when its usable energy would fall below this share of the "
+        "new battery's [%]; 0: never")
+
+
+class WeatherYearFile(_Strict):
+    """One weather year given as a CSV of per-unit source profiles (its rows: the data year's hours)."""
+
+    name: Annotated[str, Field(min_length=1)] = Field(description="name of the weather year, unique (e.g. 2019)")
+    file: str = Field(description="CSV file of per-unit profiles [MW/MW], relative to the site file")
+    columns: dict[str, str] = Field(
+        default_factory=dict, description="source name -> column of this file; default each source's own "
+        "profile column name")
+
+
+class WeatherFolder(_Strict):
+    """Every weather file of a folder, one weather year each, through pvlib / windpowerlib."""
+
+    folder: str = Field(description="folder of weather files (EPW, TMY3, PVGIS, CSV), relative to the site file")
+    kind: Literal["epw", "tmy3", "pvgis_tmy", "pvgis_hourly", "csv"] | None = Field(
+        None, description="kind of every file; default: detected from each file")
+    wind_height_m: Annotated[float, Field(gt=0)] = Field(10.0, description="height of the files' wind speed [m]")
+
+
+class WeatherSynth(_Strict):
+    """N weather years synthesised offline from the site's own profiles.
+
+    Each year draws an annual-energy factor per source type (normal, mean 1, the preset's coefficient
+    of variation: PV about 4 %, wind about 8 %) and shuffles the days within each month.
+    """
+
+    synthesise: Annotated[int, Field(ge=1, le=1000)] = Field(description="number of synthetic weather years")
+    seed: int = Field(0, description="random seed: the same seed gives the same years [-]")
+
+
 class PriceRef(SeriesRef):
     """An hourly price column [CNY/kWh]."""
 
@@ -549,6 +635,14 @@ class Site(_Strict):
     economics: Economics = Field(default_factory=Economics, description="costs for gdc size [CNY]")
     tariff: Tariff = Field(default_factory=Tariff, description="grid prices [CNY/kWh]")
     finance: Finance = Field(default_factory=Finance, description="project finance: NPV, IRR, composite price [CNY]")
+    life: LifeSpec = Field(default_factory=LifeSpec, description="the project's life: start year and years")
+    degradation: Degradation = Field(
+        default_factory=Degradation, description="PV, wind and storage ageing over the life [%/yr]")
+    weather_years: list[WeatherYearFile] | WeatherFolder | WeatherSynth | None = Field(
+        None, description="several weather years: a list of {name, file, columns}, {folder, kind} of weather "
+        "files, or {synthesise: N, seed}")
+    stages: list[int] | None = Field(
+        None, description="calendar years at which gdc size may add capacity (sorted, the first the start year)")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -564,6 +658,12 @@ class Site(_Strict):
     def _years_and_names(self) -> Site:
         if self.start_year is not None and self.start_year > self.year:
             raise ValueError(f"start_year ({self.start_year}) is after the evaluation year ({self.year})")
+        life_start = self.life.start_year
+        if life_start is not None and self.start_year is not None and life_start != self.start_year:
+            raise ValueError(f"life.start_year ({life_start}) and start_year ({self.start_year}) disagree: "
+                             "give one of them, or the same year")
+        if life_start is not None and life_start > self.year:
+            raise ValueError(f"life.start_year ({life_start}) is after the evaluation year ({self.year})")
         names = [s.name for s in self.sources]
         dup = {n for n in names if names.count(n) > 1}
         if dup:
@@ -637,7 +737,10 @@ class Site(_Strict):
 
     @property
     def effective_start_year(self) -> int:
-        return self.start_year if self.start_year is not None else self.year
+        """The start year: ``start_year``, else ``life.start_year``, else the evaluation year."""
+        if self.start_year is not None:
+            return self.start_year
+        return self.life.start_year if self.life.start_year is not None else self.year
 
     def resolve(self, relative: str) -> Path:
         """Absolute path of a file named in the site file."""
