@@ -1,0 +1,808 @@
+"""``gdc size --years``: the least-cost design that complies in every year of a horizon.
+
+Blocks are the years ``Y`` of the horizon times the weather years ``w``: each block has its own
+profiles (the year model :func:`gdc.profiles.life.year_profiles`: degradation, load growth,
+weather year), its own rule rows (the thresholds of ``Y``: the rule set evaluated on
+``with_year(site, Y)``) and its own prices; the capacities are shared (:mod:`gdc.optimise.stack`).
+
+Cost basis (what the objective is)
+----------------------------------
+The **annualised equivalent** [CNY/yr] of the present value over the horizon:
+``PV / D`` with ``PV = sum_y d_y C_y``, ``d_y = (1 + r)^-(y - Y_1)`` (``r`` the economics'
+discount rate, ``Y_1`` the horizon's first year, every calendar year from ``Y_1`` to ``Y_n``),
+``D = sum_y d_y`` (the annuity factor), and ``C_y`` year ``y``'s cost: the annual capital and
+fixed O&M cost (CRF annuity, :mod:`gdc.operation.prices`) of the capacity in service, the line
+and fixed charges, and that year's grid purchases less export revenue, the mean over the
+weather years. An evaluated year stands for the calendar years up to the next evaluated one
+(``--years 2026,2030``: 2026 stands for 2026-2029). With one year this is ``gdc size``'s annual cost.
+
+Stages (``stages: [2026, 2029]`` or ``--stages``): PV, wind and storage may be added at each
+stage year. An addition is costed at its stage year's costs (the economics evaluated for that
+year) as an annuity paid from its stage year to the horizon's end, discounted like every
+other cost: its coefficient is ``a_k W_s`` with ``W_s = sum_{y >= Y_s} d_y / D``. (The annuities
+after the horizon are not counted: they are the value of the remaining life.) Storage fade of
+the life model applies to all the storage in service in a year.
+
+Fast path (default)
+-------------------
+1. Typical days per block: the days are clustered once per weather year (on the horizon's first
+   year; the years' factors are scalars, so the same days stand for every year), and each block
+   keeps those days of its own year.
+2. One stacked LP over every block's typical days.
+3. Every block is certified on its full year with the existing certificates
+   (:mod:`gdc.optimise.typical`): the least-cost full-year dispatch of the fixed design under the
+   year's rules (an LP), or first the plain check (``certificate="dispatch"``). Blocks can be
+   certified in parallel (``workers``).
+4. A block that fails is repaired as :func:`gdc.optimise.typical.size_site_typical` does: its
+   failing rules are tightened on its typical days by the full-year shortfall, the worst days are
+   added to its weather year's days, and the stack is solved again. After ``max_rounds`` the
+   exact path decides.
+
+Exact path (``exact=True``): the stacked full-year LP. Its self-use-first rows are secants over
+the capacity bounds, a relaxation (:func:`gdc.optimise.model.define_exchange_constraints`): when
+its dispatch does not serve the load first in every hour, the renewables are fixed at its values
+and the stack is solved again with those rows exact (storage free), which gives a compliant
+design; the first objective is a lower bound, and the gap between the two is reported.
+
+``weather_pass`` below 1 (``--weather-pass 0.9``): in every year the design must pass in at least
+``ceil(p n_w)`` of the ``n_w`` weather years. Which weather years may fail is chosen greedily
+after the robust solve: the block whose rule rows carry the largest duals (the costliest to
+satisfy) has its rule rows dropped (its energy cost still counts), the stack is solved again,
+and so on while a year has weather years to spare; then every block is certified, and a year
+passes when enough of its weather years do.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from gdc.check import CheckResult, check_site, get_rule_set
+from gdc.operation.dispatch import Design
+from gdc.operation.prices import Costs, cost_breakdown, get_costs, load_technology
+from gdc.optimise.model import CapacityBounds, lp_data
+from gdc.optimise.stack import (
+    STORAGE_E,
+    STORAGE_P,
+    BlockLP,
+    Plan,
+    StackedLP,
+    block_balance,
+    compile_block,
+)
+from gdc.profiles.series import Profiles, get_profiles
+from gdc.rules.ruleset import RuleSet
+from gdc.site.errors import InfeasibleError, InputError
+from gdc.site.schema import Site
+
+#: The cost basis every horizon result states (``extra["horizon"]["cost_basis"]``).
+COST_BASIS = ("annualised equivalent: present value over the horizon (each year's capital annuities of the "
+              "capacity in service, O&M, line and fixed charges, grid purchases less export revenue, mean over "
+              "the weather years, discounted to the first year) divided by the annuity factor")
+COST_BASIS_ZH = "年化等值：规划期内各年成本（在役容量的资本年金、运维、线路及固定费用、购电减上网收入，按气象年取平均）折现到首年的现值除以年金系数"
+
+
+@dataclass
+class Block:
+    """One year of the horizon in one weather year, with everything its LP and check need."""
+
+    year: int
+    weather: str | None
+    site: Site
+    profiles: Profiles
+    rule_set: RuleSet
+    costs: Costs
+    weight: float = 0.0
+
+
+@dataclass
+class HorizonInputs:
+    """The prepared inputs of :func:`size_horizon` (:func:`prepare_horizon`).
+
+    Attributes
+    ----------
+    site : Site
+    years : list of int
+        The evaluated years, ascending.
+    weathers : list of str or None
+        The weather years (``[None]``: the site's own profiles).
+    stages : list of int
+        The stage years, the first being ``years[0]``.
+    blocks : list of Block
+        Year-major: ``blocks[i * len(weathers) + j]`` is year ``i``, weather ``j``.
+    rate : float
+        Discount rate [1/yr].
+    annuity_factor : float
+        ``D = sum_y d_y`` over every calendar year of the horizon [-].
+    bounds : CapacityBounds
+    seconds : float
+        Time spent preparing [s].
+    """
+
+    site: Site
+    years: list[int]
+    weathers: list[str | None]
+    stages: list[int]
+    blocks: list[Block]
+    rate: float
+    annuity_factor: float
+    bounds: CapacityBounds
+    seconds: float = 0.0
+    plan: Plan | None = None
+
+
+def _life():
+    """The year model, when it exists (``gdc.profiles.life``)."""
+    try:
+        from gdc.profiles import life
+    except ImportError:  # pragma: no cover - before the life model lands
+        return None
+    return life
+
+
+def year_site(site: Site, year: int) -> Site:
+    """``site`` evaluated in ``year`` (the start year kept)."""
+    from gdc.site.read import with_year
+
+    return site if year == site.year else with_year(site, year)
+
+
+def _profiles(site_y: Site, year: int, weather: str | None) -> Profiles:
+    life = _life()
+    if life is not None and hasattr(life, "year_profiles"):
+        return life.year_profiles(site_y, year, weather)
+    if weather is not None:
+        raise InputError("weather years need the project-life model (gdc.profiles.life)", field="weather_years")
+    return get_profiles(site_y)
+
+
+def site_weathers(site: Site) -> list[str | None]:
+    """The site's weather years (``[None]`` without ``weather_years:``)."""
+    life = _life()
+    if life is not None and hasattr(life, "weather_names"):
+        return list(life.weather_names(site))
+    return [None]
+
+
+def site_stages(site: Site) -> list[int] | None:
+    """The site file's ``stages:`` (None when absent)."""
+    st = getattr(site, "stages", None)
+    return None if not st else [int(y) for y in st]
+
+
+def discount_rate(site: Site) -> float:
+    """The economics' discount rate [1/yr] (the site's, else its cost preset's)."""
+    eco = site.economics
+    return float(eco.discount_rate) if eco.discount_rate is not None else float(load_technology(eco.preset)["discount_rate"])
+
+
+def year_weights(years: list[int], rate: float) -> tuple[dict[int, float], float]:
+    """Each evaluated year's weight in the annualised objective, and the annuity factor ``D``.
+
+    Year ``Y_i`` stands for the calendar years ``Y_i .. Y_{i+1} - 1`` (the last for itself):
+    ``weight_i = sum of d_y over them / D``, ``d_y = (1 + r)^-(y - Y_1)``,
+    ``D = sum_{y = Y_1}^{Y_n} d_y``. Contiguous years: ``weight_i = d_i / D``.
+
+    Examples
+    --------
+    Two years at 5 %: ``d = 1, 1/1.05``, ``D = 1.952381``, weights 0.512195 and 0.487805.
+
+    >>> w, D = year_weights([2026, 2027], 0.05)
+    >>> round(D, 6), round(w[2026], 6), round(w[2027], 6)
+    (1.952381, 0.512195, 0.487805)
+    """
+    ys = sorted(years)
+    d = {y: (1.0 + rate) ** -(y - ys[0]) for y in range(ys[0], ys[-1] + 1)}
+    D = sum(d.values())
+    out = {}
+    for i, y in enumerate(ys):
+        end = ys[i + 1] if i + 1 < len(ys) else y + 1
+        out[y] = sum(d[k] for k in range(y, end)) / D
+    return out, D
+
+
+def _check_stages(stages: list[int] | None, years: list[int], site: Site) -> list[int]:
+    if not stages:
+        return [years[0]]
+    st = sorted(set(int(y) for y in stages))
+    bad = [y for y in st if y not in years]
+    if bad:
+        raise InputError(f"stage year{'s' if len(bad) > 1 else ''} {', '.join(map(str, bad))} not in the sized years "
+                         f"{years[0]}-{years[-1]}", file=site.path, field="stages",
+                         fix="give stage years that are among --years (an addition is in service from its stage year)")
+    if st[0] != years[0]:
+        st = [years[0]] + st  # the initial build
+    return st
+
+
+def prepare_horizon(site: Site, years: list[int], weathers: list[str | None] | None = None,
+                    stages: list[int] | None = None) -> HorizonInputs:
+    """Read every block's profiles, rule set and prices once (what :func:`size_horizon` needs).
+
+    Parameters
+    ----------
+    site : Site
+        A site with capacity bounds (the sizing site).
+    years : list of int
+        Calendar years to size for (:func:`gdc.profiles.life.parse_years`).
+    weathers : list of str or None, optional
+        Weather-year names; default every weather year of the site (``[None]`` without them).
+    stages : list of int, optional
+        Stage years (default the site's ``stages:``, else one build in the first year).
+
+    Returns
+    -------
+    HorizonInputs
+    """
+    t0 = time.perf_counter()
+    if not years:
+        raise InputError("no years to size for", field="--years", fix="give e.g. --years 2026-2035 or --years all")
+    years = sorted(set(int(y) for y in years))
+    weathers = list(weathers) if weathers else site_weathers(site)
+    stage_years = _check_stages(stages if stages is not None else site_stages(site), years, site)
+    rate = discount_rate(site)
+    yw, D = year_weights(years, rate)
+    blocks = []
+    for y in years:
+        site_y = year_site(site, y)
+        rule_set, _ = get_rule_set(site_y)
+        for w in weathers:
+            prof = _profiles(site_y, y, w)
+            blocks.append(Block(year=y, weather=w, site=site_y, profiles=prof, rule_set=rule_set,
+                                costs=get_costs(site_y, prof), weight=yw[y] / len(weathers)))
+    bounds = CapacityBounds.from_site(site)
+    inp = HorizonInputs(site=site, years=years, weathers=weathers, stages=stage_years, blocks=blocks, rate=rate,
+                        annuity_factor=D, bounds=bounds)
+    inp.plan = _plan(inp)
+    inp.seconds = time.perf_counter() - t0
+    return inp
+
+
+def _free_bounds(bounds: CapacityBounds) -> dict[str, tuple[float, float]]:
+    out = {k: v for k, v in bounds.sources.items() if v[1] > v[0]}
+    if bounds.storage_power[1] > bounds.storage_power[0]:
+        out[STORAGE_P] = bounds.storage_power
+    if bounds.storage_energy[1] > bounds.storage_energy[0]:
+        out[STORAGE_E] = bounds.storage_energy
+    return out
+
+
+def _unit_costs(costs: Costs) -> dict[str, float]:
+    """Annual cost of one unit of each capacity key [CNY/MW/yr, CNY/MWh/yr]."""
+    return {**costs.per_mw, STORAGE_P: costs.storage_per_mw, STORAGE_E: costs.storage_per_mwh}
+
+
+def _plan(inp: HorizonInputs) -> Plan:
+    by_year = {b.year: b for b in inp.blocks}
+    return Plan(stage_years=inp.stages, block_years=[b.year for b in inp.blocks],
+                block_weights=np.asarray([b.weight for b in inp.blocks]),
+                stage_costs=[_unit_costs(by_year[y].costs) for y in inp.stages], bounds=_free_bounds(inp.bounds))
+
+
+# -- designs ---------------------------------------------------------------------------------------
+
+def design_in(inp: HorizonInputs, adds: dict[str, list[float]], year: int) -> Design:
+    """The capacities in service in ``year`` [MW, MWh]: fixed ones, plus the additions of every stage up to it."""
+    plan = inp.plan
+    stages = plan.in_service(year)
+    b = inp.bounds
+
+    def cap(key: str, fixed: tuple[float, float]) -> float:
+        if key in adds:
+            return float(sum(adds[key][s] for s in stages))
+        return float(fixed[0])
+
+    return Design(capacities_mw={k: cap(k, v) for k, v in b.sources.items()},
+                  storage_power_mw=cap(STORAGE_P, b.storage_power), storage_energy_mwh=cap(STORAGE_E, b.storage_energy))
+
+
+def build_plan(inp: HorizonInputs, adds: dict[str, list[float]]) -> list[dict[str, Any]]:
+    """The additions per stage: ``[{year, add: {key: MW or MWh}, in_service: {...}}]`` (the first
+    stage's additions include the fixed capacities)."""
+    out = []
+    for s, y in enumerate(inp.stages):
+        d = design_in(inp, adds, y)
+        prev = design_in(inp, adds, inp.stages[s - 1]) if s else None
+
+        def delta(now: float, before: float | None) -> float:
+            return now - (before or 0.0)
+
+        add = {k: delta(v, prev.capacities_mw[k] if prev else None) for k, v in d.capacities_mw.items()}
+        add[STORAGE_P] = delta(d.storage_power_mw, prev.storage_power_mw if prev else None)
+        add[STORAGE_E] = delta(d.storage_energy_mwh, prev.storage_energy_mwh if prev else None)
+        out.append({"year": y, "add": {k: round(v, 6) for k, v in add.items()},
+                    "in_service": {**{k: round(v, 6) for k, v in d.capacities_mw.items()},
+                                   STORAGE_P: round(d.storage_power_mw, 6), STORAGE_E: round(d.storage_energy_mwh, 6)}})
+    return out
+
+
+def _capex_terms(inp: HorizonInputs, adds: dict[str, list[float]]) -> float:
+    """``sum_k,s a_k,s W_s x_k,s`` [CNY/yr]: the free capacities' annuities over the horizon, annualised."""
+    plan = inp.plan
+    return float(sum(plan.stage_costs[s].get(k, 0.0) * plan.stage_weight(s) * v[s]
+                     for k, v in adds.items() for s in range(len(v))))
+
+
+def _free_capex(costs: Costs, design: Design, free: set[str]) -> float:
+    """The free capacities' annual cost at one block's costs [CNY/yr]."""
+    unit = _unit_costs(costs)
+    tot = sum(unit[k] * v for k, v in design.capacities_mw.items() if k in free)
+    if STORAGE_P in free:
+        tot += unit[STORAGE_P] * design.storage_power_mw
+    if STORAGE_E in free:
+        tot += unit[STORAGE_E] * design.storage_energy_mwh
+    return float(tot)
+
+
+# -- certificates ----------------------------------------------------------------------------------
+
+@dataclass
+class Certificate:
+    """One block's full-year certificate of a design.
+
+    Attributes
+    ----------
+    year, weather : int, str or None
+    certified : bool
+        Every hard energy rule of the year holds on the full year (and no load is unserved).
+    failing : dict of str to float
+        Shortfall [pp] of each failing percentage rule.
+    total_cny : float
+        The design's full-year cost in that block [CNY/yr] (:func:`gdc.operation.prices.cost_breakdown`).
+    verdicts : list of dict
+        ``{rule, value, threshold, op, unit, status, margin}`` of the hard metric rules.
+    worst_days : list of int
+        Days to add to the typical days when it fails.
+    by : str
+        ``least-cost full-year LP``, ``constructive dispatch``, or ``stacked LP``.
+    result : CheckResult or None
+        The full check (kept for the first block only).
+    """
+
+    year: int
+    weather: str | None
+    certified: bool
+    failing: dict[str, float]
+    total_cny: float
+    verdicts: list[dict[str, Any]]
+    worst_days: list[int] = field(default_factory=list)
+    by: str = ""
+    result: CheckResult | None = None
+    status: str = ""
+
+
+def _verdict_rows(chk: CheckResult, constrained: set[str]) -> list[dict[str, Any]]:
+    rows = []
+    for v in chk.verdicts:
+        if v.rule.id not in constrained or v.rule.kind not in ("hard", "param"):
+            continue
+        rows.append({"rule": v.rule.id, "name": v.rule.name_en, "name_zh": v.rule.name_zh,
+                     "value": None if v.value is None else float(v.value),
+                     "threshold": float(v.threshold) if isinstance(v.threshold, (int, float)) else v.threshold,
+                     "op": v.rule.op, "unit": v.unit, "status": v.status,
+                     "margin": None if v.margin is None else float(v.margin)})
+    return rows
+
+
+def _judge(chk: CheckResult, constrained: set[str]) -> tuple[bool, dict[str, float]]:
+    failing = {v.rule.id: -float(v.margin) for v in chk.verdicts
+               if v.status == "fail" and v.margin is not None and v.unit == "%" and v.rule.id in constrained}
+    ok = chk.metrics.unserved <= 1e-6 and not any(
+        v.status == "fail" for v in chk.verdicts if v.rule.metric and v.rule.kind in ("hard", "param")
+        and v.rule.id in constrained)
+    return ok, failing
+
+
+def certify_block(block: Block, bounds: CapacityBounds, design: Design, certificate: str = "lp",
+                  keep: bool = False) -> Certificate:
+    """Certify ``design`` on one block's full year (:mod:`gdc.optimise.typical`'s certificates).
+
+    Parameters
+    ----------
+    block : Block
+    bounds : CapacityBounds
+        The sizing bounds (for the LP data).
+    design : Design
+        The capacities in service in the block's year [MW, MWh].
+    certificate : {'lp', 'dispatch'}
+        ``lp``: the least-cost full-year dispatch of the fixed design under the year's rules (its
+        cost is the design's exact full-year cost); ``dispatch``: first the plain check
+        (renewable-first dispatch, exports within the annual caps; no LP), the LP when it fails.
+    keep : bool
+        Keep the full :class:`~gdc.check.CheckResult` (with its balance).
+
+    Returns
+    -------
+    Certificate
+    """
+    from gdc.optimise.size import _finish, _storage_template, solve_data
+    from gdc.optimise.typical import (
+        CERTIFY_OPTIONS,
+        ELASTIC_CERTIFY_OPTIONS,
+        _fixed,
+        _worst_days,
+        certify_constructive,
+    )
+
+    site, prof, costs = block.site, block.profiles, block.costs
+    full = lp_data(site, prof, costs, block.rule_set, bounds)
+    constrained = {rc.rule.id for rc in full.rules}
+    if certificate == "dispatch":
+        quick = certify_constructive(site, prof, design, full, costs)
+        if quick is not None:
+            return Certificate(block.year, block.weather, True, {}, quick.extra["cost"]["total_cny_per_year"],
+                               _verdict_rows(quick, constrained), by="constructive dispatch",
+                               result=quick if keep else None, status=quick.status)
+    tmpl = _storage_template(site)
+    fixed = replace(full, bounds=_fixed(design))
+    el = solve_data(fixed, prof.export_forbidden, tmpl, options=CERTIFY_OPTIONS, confirm_infeasible=False)
+    if not el.solution.optimal:
+        el = solve_data(fixed, prof.export_forbidden, tmpl, elastic=True, options=ELASTIC_CERTIFY_OPTIONS)
+        if not el.solution.optimal:
+            el = solve_data(fixed, prof.export_forbidden, tmpl, elastic=True)
+    if not el.solution.optimal:
+        return Certificate(block.year, block.weather, False, {}, float("nan"), [], by="least-cost full-year LP",
+                           status="fail")
+    el.design = design
+    chk = _finish(site, prof, el, costs, "size (horizon, certified on the full year)")
+    ok, failing = _judge(chk, constrained)
+    worst = [] if ok else _worst_days(site, prof, el, set(failing))
+    return Certificate(block.year, block.weather, ok, failing, chk.extra["cost"]["total_cny_per_year"],
+                       _verdict_rows(chk, constrained), worst, by="least-cost full-year LP",
+                       result=chk if keep else None, status=chk.status)
+
+
+def _certify_job(args: tuple[Any, ...]) -> Certificate:
+    return certify_block(*args)
+
+
+def certify_all(inp: HorizonInputs, adds: dict[str, list[float]], certificate: str = "lp", workers: int = 1,
+                progress: Callable[[str], None] | None = None) -> list[Certificate]:
+    """Certify the design on every block's full year (in ``workers`` processes when above 1)."""
+    jobs = [(b, inp.bounds, design_in(inp, adds, b.year), certificate, i == 0) for i, b in enumerate(inp.blocks)]
+    if workers > 1 and len(jobs) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            out = list(pool.map(_certify_job, jobs))
+    else:
+        out = []
+        for job in jobs:
+            out.append(_certify_job(job))
+            if progress is not None:
+                c = out[-1]
+                progress(f"certify {c.year}{'' if c.weather is None else ' ' + c.weather}: "
+                         f"{'pass' if c.certified else 'fails ' + ', '.join(c.failing)}")
+    return out
+
+
+# -- the solve -------------------------------------------------------------------------------------
+
+def _reduced(block: Block, td: Any) -> tuple[Profiles, Costs]:
+    from gdc.optimise.aggregate import reduce
+
+    p, c = reduce(block.profiles, block.costs, td)
+    life = getattr(block.profiles, "life", None)
+    if life is not None:  # the year's factors (storage fade in lp_data) stay with its typical days
+        p = replace(p, life=life)
+    return p, c
+
+
+def _required(n_w: int, share: float) -> int:
+    """Weather years of ``n_w`` a year must pass in: ``ceil(share n_w)`` (at least 1)."""
+    return max(1, math.ceil(share * n_w - 1e-9))
+
+
+def _drop_greedy(stack: StackedLP, inp: HorizonInputs, share: float, sol: Any,
+                 progress: Callable[[str], None] | None) -> tuple[Any, list[int]]:
+    """Drop the rule rows of the costliest weather years while each year has some to spare."""
+    n_w = len(inp.weathers)
+    spare = {y: n_w - _required(n_w, share) for y in inp.years}
+    dropped: list[int] = []
+    while True:
+        cands = [(stack.rule_duals(i, sol), i) for i, b in enumerate(inp.blocks)
+                 if spare[b.year] > 0 and i not in stack.dropped]
+        cands = [c for c in cands if c[0] > 1e-9]
+        if not cands:
+            return sol, dropped
+        _, i = max(cands)
+        b = inp.blocks[i]
+        stack.drop(i)
+        spare[b.year] -= 1
+        dropped.append(i)
+        new = stack.solve()
+        if progress is not None:
+            progress(f"weather-pass: rules of {b.year} {b.weather} dropped: {new.objective:,.0f} CNY/yr")
+        if not new.optimal:
+            return sol, dropped
+        sol = new
+
+
+def _binding(certs: list[Certificate], dropped: set[int]) -> dict[str, Any] | None:
+    """The (year, weather, rule) with the least margin among the hard percentage rules."""
+    best = None
+    for i, c in enumerate(certs):
+        if i in dropped:
+            continue
+        for v in c.verdicts:
+            if v["margin"] is None or v["unit"] != "%":
+                continue
+            if best is None or v["margin"] < best["margin_pp"]:
+                best = {"year": c.year, "weather": c.weather, "rule": v["rule"], "name": v["name"],
+                        "name_zh": v["name_zh"], "value": v["value"], "threshold": v["threshold"], "op": v["op"],
+                        "margin_pp": v["margin"]}
+    return best
+
+
+def _pass_shares(inp: HorizonInputs, certs: list[Certificate]) -> dict[int, float]:
+    n_w = len(inp.weathers)
+    out: dict[int, float] = {}
+    for c in certs:
+        out[c.year] = out.get(c.year, 0.0) + (1.0 / n_w if c.certified else 0.0)
+    return out
+
+
+def _short_years(inp: HorizonInputs, certs: list[Certificate], share: float) -> list[int]:
+    n_w = len(inp.weathers)
+    need = _required(n_w, share)
+    got: dict[int, int] = {}
+    for c in certs:
+        got[c.year] = got.get(c.year, 0) + int(c.certified)
+    return [y for y in inp.years if got.get(y, 0) < need]
+
+
+def size_horizon(site: Site, years: list[int], weathers: list[str | None] | None = None, n_days: int = 16,
+                 exact: bool = False, weather_pass: float = 1.0, progress: Callable[[str], None] | None = None, *,
+                 stages: list[int] | None = None, certificate: str = "lp", max_rounds: int = 5, workers: int = 1,
+                 inputs: HorizonInputs | None = None) -> CheckResult:
+    """The least-cost design that complies in every year of ``years`` (and weather year).
+
+    Parameters
+    ----------
+    site : Site
+        The sizing site (capacities as ``{min, max}`` bounds are decisions).
+    years : list of int
+        Calendar years of the horizon.
+    weathers : list of str or None, optional
+        Weather years (default all the site's).
+    n_days : int
+        Typical days per weather year (fast path).
+    exact : bool
+        Solve the stacked full-year LP instead of typical days.
+    weather_pass : float [-]
+        Share of weather years a design must pass in, in every year (0 < share <= 1).
+    progress : callable, optional
+        Called with one line of text per step.
+    stages : list of int, optional
+        Years at which capacity may be added (default the site's ``stages:``, else one build).
+    certificate : {'lp', 'dispatch'}
+        The full-year certificate of the fast path (:func:`certify_block`).
+    max_rounds : int
+        Repair rounds of the fast path before the exact path decides.
+    workers : int
+        Processes certifying blocks in parallel (1: in this process).
+    inputs : HorizonInputs, optional
+        Prepared inputs (:func:`prepare_horizon`); ``site``, ``years``, ``weathers``, ``stages`` are
+        then ignored.
+
+    Returns
+    -------
+    CheckResult
+        The first year's (first weather year's) certified full-year result, with
+        ``extra["horizon"]``: ``years``, ``weathers``, ``cost_basis``, ``objective_cny_per_yr``,
+        ``present_value_cny``, ``build_plan``, ``binding``, ``certified``, ``rounds``, ``seconds``,
+        ``path`` (per block: year, weather, status, verdicts, cost) and ``weather_pass``.
+
+    Raises
+    ------
+    InfeasibleError
+        When no design within the bounds complies in every year; the explanation is the first
+        (latest) year that cannot comply on its own, when there is one.
+    InputError
+        Bad years, stages or share.
+    """
+    t0 = time.perf_counter()
+    if not 0.0 < weather_pass <= 1.0:
+        raise InputError(f"--weather-pass {weather_pass:g} is not a share", field="--weather-pass",
+                         fix="give a share in (0, 1], e.g. 0.9 (the design passes in 90 % of the weather years)")
+    if certificate not in ("lp", "dispatch"):
+        raise ValueError(f"certificate must be 'lp' or 'dispatch', not {certificate!r}")
+    inp = inputs if inputs is not None else prepare_horizon(site, years, weathers, stages)
+    if exact:
+        return _exact(inp, weather_pass, progress, t0)
+    return _fast(inp, n_days, weather_pass, progress, certificate, max_rounds, workers, t0)
+
+
+def _fast(inp: HorizonInputs, n_days: int, share: float, progress: Callable[[str], None] | None,
+          certificate: str, max_rounds: int, workers: int, t0: float) -> CheckResult:
+    from gdc.optimise.aggregate import typical_days
+
+    full_year = all(b.profiles.is_full_year for b in inp.blocks)
+    first = {w: next(b for b in inp.blocks if b.weather == w) for w in inp.weathers}
+    extra: dict[str | None, tuple[int, ...]] = {w: () for w in inp.weathers}
+    tighten: list[dict[str, float]] = [{} for _ in inp.blocks]
+    cache: dict[tuple[Any, ...], BlockLP] = {}
+    history: list[dict[str, Any]] = []
+    dropped: set[int] = set()
+    for round_no in range(1, max_rounds + 1):
+        tds = {w: typical_days(first[w].profiles, n_days, first[w].costs, extra[w]) if full_year else None
+               for w in inp.weathers}
+        blocks_lp = []
+        for i, b in enumerate(inp.blocks):
+            td = tds[b.weather]
+            key = (i, tuple(sorted(tighten[i].items())), None if td is None else tuple(td.days.tolist()),
+                   None if td is None else tuple(td.weights.tolist()))
+            if key not in cache:
+                prof, costs = _reduced(b, td) if td is not None else (b.profiles, b.costs)
+                cache[key] = compile_block(lp_data(b.site, prof, costs, b.rule_set, inp.bounds, tighten=tighten[i]))
+            blocks_lp.append(cache[key])
+        stack = StackedLP(blocks_lp, inp.plan)
+        for i in dropped:
+            stack.drop(i)
+        sol = stack.solve()
+        if progress is not None:
+            progress(f"round {round_no}: stacked LP of {len(blocks_lp)} blocks x "
+                     f"{len(blocks_lp[0].data.load)} h: {sol.status}"
+                     + (f", {sol.objective:,.0f} CNY/yr" if sol.optimal else ""))
+        if not sol.optimal:
+            break
+        if share < 1.0 and round_no == 1 and len(inp.weathers) > 1:
+            sol, new = _drop_greedy(stack, inp, share, sol, progress)
+            dropped |= set(new)
+        adds = stack.additions(sol.x)
+        certs = certify_all(inp, adds, certificate, workers, progress)
+        short = _short_years(inp, certs, share)
+        history.append({"round": round_no, "typical_objective_cny_per_yr": sol.objective,
+                        "failing": [{"year": c.year, "weather": c.weather, "rules": c.failing}
+                                    for c in certs if not c.certified],
+                        "tighten_pp": {f"{inp.blocks[i].year}/{inp.blocks[i].weather}": dict(t)
+                                       for i, t in enumerate(tighten) if t}})
+        if not short:
+            return _result(inp, adds, certs, dropped, history, t0, share,
+                           how=f"typical days ({n_days} per weather year), certified on every full year",
+                           lower_bound=None)
+        for i, (b, c) in enumerate(zip(inp.blocks, certs, strict=True)):
+            if b.year in short and not c.certified:
+                for rid, pp in c.failing.items():
+                    tighten[i][rid] = tighten[i].get(rid, 0.0) + 1.1 * pp + 0.02
+                extra[b.weather] = tuple(dict.fromkeys(extra[b.weather] + tuple(c.worst_days)))
+        if not any(c.failing for b, c in zip(inp.blocks, certs, strict=True) if b.year in short and not c.certified):
+            break  # a failure the tightening cannot reach (unserved load): the exact path decides
+    if progress is not None:
+        progress("typical days not certified: the stacked full-year LP decides")
+    res = _exact(inp, share, progress, t0)
+    res.extra["horizon"]["rounds"] = len(history) + 1
+    res.extra["horizon"]["fallback"] = "stacked full-year LP"
+    return res
+
+
+def _exact(inp: HorizonInputs, share: float, progress: Callable[[str], None] | None, t0: float) -> CheckResult:
+    from gdc.optimise.size import FLOW_TOL, _storage_template, self_use_first_shortfall
+
+    blocks_lp = []
+    for b in inp.blocks:
+        blocks_lp.append(compile_block(lp_data(b.site, b.profiles, b.costs, b.rule_set, inp.bounds)))
+        if progress is not None:
+            progress(f"LP of {b.year}{'' if b.weather is None else ' ' + b.weather} built "
+                     f"({blocks_lp[-1].seconds:.1f} s)")
+    stack = StackedLP(blocks_lp, inp.plan)
+    sol = stack.solve()
+    if progress is not None:
+        progress(f"stacked LP of {len(blocks_lp)} blocks: {sol.status}"
+                 + (f", {sol.objective:,.0f} CNY/yr" if sol.optimal else ""))
+    if not sol.optimal:
+        _raise_infeasible(inp, sol.status)
+    dropped: set[int] = set()
+    if share < 1.0 and len(inp.weathers) > 1:
+        sol, new = _drop_greedy(stack, inp, share, sol, progress)
+        dropped = set(new)
+    lower = sol.objective
+    adds = stack.additions(sol.x)
+    tmpl = _storage_template(inp.site)
+    free_src = [k for k in stack.keys if k not in (STORAGE_P, STORAGE_E)]
+
+    def balances(x: np.ndarray, adds: dict[str, list[float]]) -> list[Any]:
+        out = []
+        for i, b in enumerate(inp.blocks):
+            d = design_in(inp, adds, b.year)
+            caps = {**d.capacities_mw, STORAGE_P: d.storage_power_mw, STORAGE_E: d.storage_energy_mwh}
+            out.append(block_balance(stack, i, x, caps, b.profiles.export_forbidden, tmpl))
+        return out
+
+    bals = balances(sol.x, adds)
+    short = max((float(self_use_first_shortfall(bl).max()) for bl in bals), default=0.0)
+    status = "exact"
+    if short > FLOW_TOL and free_src:
+        stack.fix_renewables({k: adds[k] for k in free_src})
+        sol2 = stack.solve()
+        if not sol2.optimal:
+            raise RuntimeError(f"HiGHS stopped with status '{sol2.status}' on the design with the renewables fixed")
+        sol = sol2
+        adds = stack.additions(sol.x)
+        bals = balances(sol.x, adds)
+        status = "renewables fixed at the relaxation's values"
+        if progress is not None:
+            progress(f"renewables fixed (self-use first exact): {sol.objective:,.0f} CNY/yr, "
+                     f"gap {100 * (sol.objective - lower) / max(1.0, abs(sol.objective)):.2f} %")
+    certs = []
+    for i, b in enumerate(inp.blocks):
+        d = design_in(inp, adds, b.year)
+        full = blocks_lp[i].data
+        constrained = {rc.rule.id for rc in full.rules}
+        chk = check_site(b.site, design=d, balance=bals[i], profiles=b.profiles)
+        ok, failing = _judge(chk, constrained)
+        total = cost_breakdown(b.costs, d, bals[i], b.site)["total_cny_per_year"]
+        keep = chk if i == 0 else None
+        if keep is not None:
+            keep.extra["cost"] = cost_breakdown(b.costs, d, bals[i], b.site)
+        certs.append(Certificate(b.year, b.weather, ok, failing, total, _verdict_rows(chk, constrained),
+                                 by="stacked full-year LP", result=keep, status=chk.status))
+    gap = max(0.0, (sol.objective - lower) / max(1.0, abs(sol.objective)))
+    res = _result(inp, adds, certs, dropped, [{"round": 1, "objective_cny_per_yr": sol.objective}], t0, share,
+                  how="stacked full-year LP", lower_bound=lower)
+    res.extra["horizon"]["self_use_first"] = {"status": status, "lower_bound_cny_per_yr": lower, "gap": gap}
+    res.extra["optimiser"] = {"mode": "size --years --exact (stacked full-year LP)", "status": sol.status,
+                              "objective_cny_per_year": sol.objective, "columns": int(stack.n_cols),
+                              "rows": int(stack.lp.A.shape[0]), "solve_s": round(sol.seconds, 4),
+                              "iterations": sol.iterations, "solver": sol.info.get("solver", "")}
+    return res
+
+
+def _raise_infeasible(inp: HorizonInputs, status: str) -> None:
+    """No design complies in every year: explain with the latest year that cannot comply alone."""
+    from gdc.optimise.size import explain_infeasible, solve_data
+
+    if status not in ("Infeasible", "Primal infeasible or unbounded"):
+        raise RuntimeError(f"HiGHS stopped with status '{status}' on the stacked LP")
+    for b in sorted(inp.blocks, key=lambda b: -b.year):
+        data = lp_data(b.site, b.profiles, b.costs, b.rule_set, inp.bounds)
+        if not solve_data(data, b.profiles.export_forbidden).solution.optimal:
+            exp = explain_infeasible(b.site, b.profiles, data, b.rule_set)
+            tag = f"{b.year}" + ("" if b.weather is None else f", weather year {b.weather}")
+            raise InfeasibleError(f"no design within the bounds complies with {b.rule_set.key} in {tag}\n"
+                                  + exp.text(), exp)
+    raise InfeasibleError(f"no design within the bounds complies in every year {inp.years[0]}-{inp.years[-1]} "
+                          "together (each year alone can comply: the years need different capacities; "
+                          "stages may help)")
+
+
+def _result(inp: HorizonInputs, adds: dict[str, list[float]], certs: list[Certificate], dropped: set[int],
+            history: list[dict[str, Any]], t0: float, share: float, how: str,
+            lower_bound: float | None) -> CheckResult:
+    """The first block's result with ``extra["horizon"]``."""
+    free = set(adds)
+    objective = _capex_terms(inp, adds) + sum(
+        b.weight * (c.total_cny - _free_capex(b.costs, design_in(inp, adds, b.year), free))
+        for b, c in zip(inp.blocks, certs, strict=True))
+    res = certs[0].result
+    assert res is not None
+    path = [{"year": c.year, "weather": c.weather, "status": c.status, "certified": c.certified,
+             "rules_dropped": i in dropped, "by": c.by, "cost_cny_per_yr": c.total_cny, "verdicts": c.verdicts,
+             "design": asdict(design_in(inp, adds, c.year))}
+            for i, c in enumerate(certs)]
+    shares = _pass_shares(inp, certs)
+    certified = not _short_years(inp, certs, share)
+    res.extra["horizon"] = {
+        "years": inp.years, "weathers": inp.weathers, "stages": inp.stages,
+        "cost_basis": COST_BASIS, "cost_basis_zh": COST_BASIS_ZH, "discount_rate": inp.rate,
+        "annuity_factor": inp.annuity_factor, "objective_cny_per_yr": objective,
+        "present_value_cny": objective * inp.annuity_factor,
+        "lower_bound_cny_per_yr": lower_bound,
+        "build_plan": build_plan(inp, adds), "binding": _binding(certs, dropped), "certified": certified,
+        "method": how, "rounds": len(history), "history": history,
+        "weather_pass": {"required_share": share, "required_per_year": _required(len(inp.weathers), share),
+                         "share_by_year": {str(y): v for y, v in shares.items()},
+                         "rules_dropped": [{"year": inp.blocks[i].year, "weather": inp.blocks[i].weather}
+                                           for i in sorted(dropped)]},
+        "path": path, "seconds": time.perf_counter() - t0, "prepare_seconds": inp.seconds,
+    }
+    res.extra.setdefault("optimiser", {})
+    return res
+
+
+__all__ = ["size_horizon", "prepare_horizon", "HorizonInputs", "certify_block", "year_weights", "COST_BASIS"]
