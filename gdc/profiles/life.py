@@ -341,8 +341,10 @@ def _check_weather(site: Site, weather: str | None) -> None:
 
 _BASE: OrderedDict[str, Profiles] = OrderedDict()
 _BASE_MAX = 16
-#: Site fields :func:`gdc.profiles.series.read_profiles` and the weather years read.
-_SERIES_FIELDS = {"year", "start_year", "life", "location", "load", "users", "sources", "export_forbidden", "days",
+#: Site fields :func:`gdc.profiles.series.read_profiles` and the weather years read. The evaluation year is
+#: not among them (the series are the data year's, whatever the year evaluated): :func:`_base` checks a
+#: cached time axis against the year instead, so the years of one life share one reading.
+_SERIES_FIELDS = {"start_year", "life", "location", "load", "users", "sources", "export_forbidden", "days",
                   "meters", "weather_years"}
 
 
@@ -374,7 +376,7 @@ def _base(site: Site) -> Profiles:
     """The site's series as read (cached per process)."""
     key = series_key(site)
     hit = _BASE.get(key)
-    if hit is not None:
+    if hit is not None and (hit.index is None or hit.index[0].year <= site.year):
         _BASE.move_to_end(key)
         return hit
     profiles = read_profiles(site)

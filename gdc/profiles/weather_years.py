@@ -98,7 +98,7 @@ def _from_file(site: Site, base: Profiles, index: int) -> dict[str, np.ndarray]:
                              fix=f"add '{src.name}: <column>' under columns (the source has no profile column "
                                  "to default to)")
         values, _, path = read_column(site, SeriesRef(file=w.file, column=column), field)
-        _check_length(len(values), base.hours, path, field, base.period_hours != base.hours)
+        _check_length(len(values), base.hours, path, field, site.days is not None)
         if (values < -1e-9).any():
             raise InputError(f"negative per-unit output in column '{column}'", file=path, field=f"{field}.columns",
                              fix="per-unit output is in [0, 1]")
