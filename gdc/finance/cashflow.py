@@ -128,37 +128,82 @@ def _tech_spec(site: Site, key: str, base: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-def investment_of(site: Site, design: Design, params: FinanceParams) -> Investment:
-    """Initial investment of a design: capex by technology, dedicated lines, other fixed investment.
+@dataclass(frozen=True)
+class UnitInvestment:
+    """Initial investment and year-1 fixed O&M per unit of each capacity decision.
+
+    Attributes
+    ----------
+    per_mw : dict of str to float [CNY/MW]
+        Each source's capex per MW.
+    om_per_mw : dict of str to float [CNY/MW/yr]
+        Each source's fixed O&M (fixed O&M % x capex).
+    storage_per_mw, storage_per_mwh : float [CNY/MW], [CNY/MWh]
+    storage_om_per_mw, storage_om_per_mwh : float [CNY/MW/yr], [CNY/MWh/yr]
+    line : dict of str to float [CNY]
+        Each source's dedicated line (cost per km x distance), invested when the source is built.
+    other : float [CNY]
+        Other fixed investment (``finance.other_investment_cny``).
+    """
+
+    per_mw: dict[str, float]
+    om_per_mw: dict[str, float]
+    storage_per_mw: float
+    storage_per_mwh: float
+    storage_om_per_mw: float
+    storage_om_per_mwh: float
+    line: dict[str, float]
+    other: float
+
+
+def unit_investment(site: Site, params: FinanceParams) -> UnitInvestment:
+    """The investment per MW (MWh) of every capacity decision of a site (linear in the capacities).
 
     Unit costs are the site's technology preset (``economics.preset``) with its overrides, as
     for the annualised cost of :func:`gdc.operation.prices.get_costs`.
     """
     base = load_technology(site.economics.preset)
-    items: dict[str, float] = {}
-    om = 0.0
     per_km = site.economics.line_cny_per_km
     if per_km is None:
         per_km = float(base.get("line", {}).get("cny_per_km", 0.0))
+    per_mw, om, line = {}, {}, {}
+    for src in site.sources:
+        spec = _tech_spec(site, "offshore_wind" if (src.type == "wind" and src.offshore) else src.type, base)
+        per_mw[src.name] = 1000.0 * float(spec.get("capex_cny_per_kw") or 0.0)
+        om[src.name] = per_mw[src.name] * float(spec.get("fixed_om_pct", 0.0)) / 100.0
+        line[src.name] = per_km * src.distance_km
+    spec = _tech_spec(site, "storage", base)
+    st_mw = 1000.0 * float(spec.get("capex_cny_per_kw") or 0.0)
+    st_mwh = 1000.0 * float(spec.get("capex_cny_per_kwh") or 0.0)
+    st_om = float(spec.get("fixed_om_pct", 0.0)) / 100.0
+    return UnitInvestment(per_mw=per_mw, om_per_mw=om, storage_per_mw=st_mw, storage_per_mwh=st_mwh,
+                          storage_om_per_mw=st_mw * st_om, storage_om_per_mwh=st_mwh * st_om, line=line,
+                          other=float(params.other_investment_cny))
+
+
+def investment_of(site: Site, design: Design, params: FinanceParams) -> Investment:
+    """Initial investment of a design: capex by technology, dedicated lines, other fixed investment.
+
+    ``sum_k capex_k x cap_k + capex_P x P + capex_E x E + lines of the built sources + other``
+    (:func:`unit_investment`); the year-1 fixed O&M is each item's fixed O&M % of it.
+    """
+    unit = unit_investment(site, params)
+    items: dict[str, float] = {}
+    om = 0.0
     line = 0.0
     for src in site.sources:
         cap = float(design.capacities_mw.get(src.name, 0.0))
-        spec = _tech_spec(site, "offshore_wind" if (src.type == "wind" and src.offshore) else src.type, base)
-        cost = 1000.0 * cap * float(spec.get("capex_cny_per_kw") or 0.0)
-        items[src.name] = cost
-        om += cost * float(spec.get("fixed_om_pct", 0.0)) / 100.0
+        items[src.name] = cap * unit.per_mw[src.name]
+        om += cap * unit.om_per_mw[src.name]
         if cap > 0:
-            line += per_km * src.distance_km
+            line += unit.line[src.name]
     if design.storage_power_mw > 0 or design.storage_energy_mwh > 0:
-        spec = _tech_spec(site, "storage", base)
-        cost = 1000.0 * (design.storage_power_mw * float(spec.get("capex_cny_per_kw") or 0.0)
-                         + design.storage_energy_mwh * float(spec.get("capex_cny_per_kwh") or 0.0))
-        items["storage"] = cost
-        om += cost * float(spec.get("fixed_om_pct", 0.0)) / 100.0
+        items["storage"] = design.storage_power_mw * unit.storage_per_mw + design.storage_energy_mwh * unit.storage_per_mwh
+        om += design.storage_power_mw * unit.storage_om_per_mw + design.storage_energy_mwh * unit.storage_om_per_mwh
     if line:
         items["line"] = line
-    if params.other_investment_cny:
-        items["other"] = params.other_investment_cny
+    if unit.other:
+        items["other"] = unit.other
     return Investment(items=items, om_cny_per_year=om, storage_energy_mwh=float(design.storage_energy_mwh))
 
 
@@ -444,4 +489,4 @@ def finance_of(result: CheckResult, years: Sequence[YearEnergy] | None = None, *
 
 
 __all__ = ["COLUMNS", "CashFlows", "FinanceResult", "Investment", "YearEnergy", "cash_flows", "discount_factors",
-           "finance_of", "investment_of", "lcoe", "payback_year", "summarise", "year_energy"]
+           "finance_of", "investment_of", "UnitInvestment", "unit_investment", "lcoe", "payback_year", "summarise", "year_energy"]
