@@ -663,9 +663,13 @@ def _fast(inp: HorizonInputs, n_days: int, share: float, progress: Callable[[str
                         "tighten_pp": {f"{inp.blocks[i].year}/{inp.blocks[i].weather}": dict(t)
                                        for i, t in enumerate(tighten) if t}})
         if not short:
-            return _result(inp, adds, certs, dropped, history, t0, share,
-                           how=f"typical days ({n_days} per weather year), certified on every full year",
-                           lower_bound=None)
+            res = _result(inp, adds, certs, dropped, history, t0, share,
+                          how=(f"typical days ({n_days} per weather year), certified on every full year"
+                               if full_year else "the site's own days, certified on them block by block"),
+                          lower_bound=None)
+            res.extra["optimiser"] = _optimiser("size --years (typical days, certified on every full year)",
+                                                stack, sol, blocks_lp)
+            return res
         for i, (b, c) in enumerate(zip(inp.blocks, certs, strict=True)):
             if b.year in short and not c.certified:
                 for rid, pp in c.failing.items():
@@ -746,11 +750,16 @@ def _exact(inp: HorizonInputs, share: float, progress: Callable[[str], None] | N
     res = _result(inp, adds, certs, dropped, [{"round": 1, "objective_cny_per_yr": sol.objective}], t0, share,
                   how="stacked full-year LP", lower_bound=lower)
     res.extra["horizon"]["self_use_first"] = {"status": status, "lower_bound_cny_per_yr": lower, "gap": gap}
-    res.extra["optimiser"] = {"mode": "size --years --exact (stacked full-year LP)", "status": sol.status,
-                              "objective_cny_per_year": sol.objective, "columns": int(stack.n_cols),
-                              "rows": int(stack.lp.A.shape[0]), "solve_s": round(sol.seconds, 4),
-                              "iterations": sol.iterations, "solver": sol.info.get("solver", "")}
+    res.extra["optimiser"] = _optimiser("size --years --exact (stacked full-year LP)", stack, sol, blocks_lp)
     return res
+
+
+def _optimiser(mode: str, stack: StackedLP, sol: Any, blocks_lp: list[BlockLP]) -> dict[str, Any]:
+    """The stacked LP's size, status and timings (the terminal's LP line)."""
+    return {"mode": mode, "status": sol.status, "objective_cny_per_year": sol.objective,
+            "columns": int(stack.n_cols), "rows": int(stack.lp.A.shape[0]), "iterations": sol.iterations,
+            "solver": sol.info.get("solver", ""), "build_s": round(sum(b.seconds for b in blocks_lp), 4),
+            "translate_s": round(stack.assemble_seconds, 4), "solve_s": round(sol.seconds, 4)}
 
 
 def _raise_infeasible(inp: HorizonInputs, status: str) -> None:
@@ -801,7 +810,6 @@ def _result(inp: HorizonInputs, adds: dict[str, list[float]], certs: list[Certif
                                            for i in sorted(dropped)]},
         "path": path, "seconds": time.perf_counter() - t0, "prepare_seconds": inp.seconds,
     }
-    res.extra.setdefault("optimiser", {})
     return res
 
 

@@ -228,7 +228,10 @@ class StackedLP:
         self._fixed: dict[str, float] | None = None
         self._dropped: set[int] = set()
         self._h: Any = None
+        t0 = time.perf_counter()
         self._lp = self._assemble()
+        #: Seconds spent assembling the blocks into one LP [s].
+        self.assemble_seconds = time.perf_counter() - t0
 
     # -- assembly ---------------------------------------------------------------------------
     def _block_arrays(self, i: int) -> tuple[np.ndarray, ...]:
