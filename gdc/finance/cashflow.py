@@ -22,6 +22,11 @@ when a project-life model supplies one. For a year t >= 1 (``g_T = (1 + tariff e
     income tax              = as above with the loan interest deducted too
     net to equity           = net to project - adjusted tax + income tax + loan - interest - principal
 
+With ``finance.vat_included`` the table also carries the project's VAT (:func:`_vat`): input VAT
+on the investment at t = 0 (and on a replacement), output VAT on the electricity sold, the
+credit carried forward, surcharges on the VAT paid and the 50 % wind refund (财税〔2015〕74号);
+the refund and surcharges enter EBITDA, the input and the credit the net to project.
+
 This is the project (项目投资) and equity (资本金) cash-flow pair of Chinese feasibility studies
 (《建设项目经济评价方法与参数》, 3rd ed.): the project IRR after tax uses the adjusted income tax.
 Depreciation is straight line over the depreciation years to the salvage fraction; a battery
@@ -62,6 +67,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "export_revenue_cny": ("export revenue", "上网收入"),
     "certificate_revenue_cny": ("certificate revenue", "绿证收入"),
     "carbon_revenue_cny": ("carbon revenue", "碳减排收入"),
+    "vat_input_cny": ("input VAT paid", "进项税额"),
+    "vat_credit_cny": ("output VAT kept against the credit", "进项抵扣"),
+    "vat_refund_cny": ("VAT refund (wind)", "增值税即征即退"),
+    "vat_surcharge_cny": ("VAT surcharges", "税金及附加"),
     "salvage_cny": ("salvage", "回收残值"),
     "adjusted_income_tax_cny": ("adjusted income tax", "调整所得税"),
     "net_project_cny": ("net to project", "项目净现金流"),
@@ -73,8 +82,12 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "depreciation_cny": ("depreciation (not cash)", "折旧（非现金）"),
 }
 _EBITDA = ("om_cny", "staff_cny", "self_use_fees_cny", "capacity_charge_cny", "avoided_grid_cny",
-           "export_revenue_cny", "certificate_revenue_cny", "carbon_revenue_cny")
-_PROJECT = ("capex_cny", "storage_replacement_cny", *_EBITDA, "salvage_cny", "adjusted_income_tax_cny")
+           "export_revenue_cny", "certificate_revenue_cny", "carbon_revenue_cny", "vat_refund_cny",
+           "vat_surcharge_cny")
+_PROJECT = ("capex_cny", "storage_replacement_cny", *_EBITDA, "vat_input_cny", "vat_credit_cny", "salvage_cny",
+            "adjusted_income_tax_cny")
+#: The VAT columns: in the table only with ``finance.vat_included``.
+VAT_COLUMNS = ("vat_input_cny", "vat_credit_cny", "vat_refund_cny", "vat_surcharge_cny")
 
 
 @dataclass(frozen=True)
@@ -113,6 +126,8 @@ class YearEnergy:
     import_cost_cny: float
     export_revenue_cny: float
     fixed_charge_cny: float = 0.0
+    #: Wind's share of the renewable energy available [-] (the VAT refund on wind electricity).
+    wind_share: float = 0.0
 
     @property
     def generation_used_mwh(self) -> float:
@@ -220,7 +235,14 @@ def year_energy(result: CheckResult, costs: Costs | None = None) -> YearEnergy:
         import_cost_cny=float(np.dot(w, b.import_ * costs.import_price)),
         export_revenue_cny=float(np.dot(w, b.export * costs.export_price)),
         fixed_charge_cny=float(costs.fixed),
+        wind_share=_wind_share(b),
     )
+
+
+def _wind_share(b: Any) -> float:
+    """Wind's share of the renewable energy available, ``sum w wind / sum w (wind + pv)`` [-]."""
+    total = float(np.dot(b.weights, b.wind + b.pv))
+    return float(np.dot(b.weights, b.wind)) / total if total > 0 else 0.0
 
 
 @dataclass(frozen=True)
@@ -340,12 +362,17 @@ def cash_flows(params: FinanceParams, investment: Investment, years: YearEnergy 
             col["principal_cny"][year] = -principal
             balance -= principal
 
+    if params.vat_included:
+        _vat(col, params, investment, replacement, get("wind_share"))
     ebitda = sum(col[c] for c in _EBITDA)
     col["adjusted_income_tax_cny"][1:] = _taxes((ebitda - dep)[1:], params)
     col["income_tax_cny"][1:] = _taxes((ebitda - dep + col["interest_cny"])[1:], params)
     col["net_project_cny"] = sum(col[c] for c in _PROJECT)
     col["net_equity_cny"] = (col["net_project_cny"] - col["adjusted_income_tax_cny"] + col["income_tax_cny"]
                              + col["loan_cny"] + col["interest_cny"] + col["principal_cny"])
+    if not params.vat_included:
+        for key in VAT_COLUMNS:
+            del col[key]
     zero = np.zeros(1)
     energy = {
         "load": np.concatenate([zero, get("load_mwh")]),
@@ -355,6 +382,41 @@ def cash_flows(params: FinanceParams, investment: Investment, years: YearEnergy 
     }
     return CashFlows(params=params, investment=investment, columns=col, energy=energy,
                      import_cost=np.concatenate([zero, get("import_cost_cny") * g_t]))
+
+
+def _vat(col: dict[str, np.ndarray], p: FinanceParams, investment: Investment, replacement: float,
+         wind_share: np.ndarray) -> None:
+    """The VAT columns of a project company that sells its electricity (``finance.vat_included``).
+
+    Every amount of the table is net of VAT (价税分离); VAT moves cash only through timing and the
+    credit. With the rate ``v``, input VAT ``v x (investment - other investment)`` is paid at
+    t = 0 and ``v x replacement`` in the replacement year; output VAT ``v x max(0, grid purchases
+    avoided + export revenue)`` is collected on the electricity sold each year t >= 1. The input is
+    credited against the output and carried forward (no time limit, no refund of the credit):
+    ``used_t = min(output_t, credit left)``, ``paid_t = output_t - used_t``. Columns:
+    ``vat_input_cny = -input``; ``vat_credit_cny = +used`` (the output collected and kept, the
+    rest passes to the tax bureau); ``vat_surcharge_cny = -surcharge % x paid``;
+    ``vat_refund_cny = +wind refund % x wind share x paid`` (即征即退 50 %, 财税〔2015〕74号). The
+    refund and the surcharges are in EBITDA (taxable income, deductible expense); input and
+    credit are not (the input VAT is not depreciated).
+    """
+    n = len(col["net_project_cny"]) - 1
+    v = p.vat_rate_pct / 100.0
+    other = investment.items.get("other", 0.0)
+    col["vat_input_cny"][0] = -v * (investment.total_cny - other)
+    y = p.storage_replacement_year
+    if replacement > 0 and 1 <= y <= n:
+        col["vat_input_cny"][y] = -v * replacement
+    credit = -col["vat_input_cny"][0]
+    for t in range(1, n + 1):
+        credit += -col["vat_input_cny"][t]
+        output = v * max(0.0, col["avoided_grid_cny"][t] + col["export_revenue_cny"][t])
+        used = min(output, credit)
+        credit -= used
+        paid = output - used
+        col["vat_credit_cny"][t] = used
+        col["vat_surcharge_cny"][t] = -p.vat_surcharge_pct / 100.0 * paid
+        col["vat_refund_cny"][t] = p.wind_vat_refund_pct / 100.0 * float(wind_share[t - 1]) * paid
 
 
 def payback_year(flows: np.ndarray) -> float | None:
@@ -488,5 +550,5 @@ def finance_of(result: CheckResult, years: Sequence[YearEnergy] | None = None, *
     return summarise(cash_flows(params, inv, years if years is not None else year_energy(result)))
 
 
-__all__ = ["COLUMNS", "CashFlows", "FinanceResult", "Investment", "YearEnergy", "cash_flows", "discount_factors",
+__all__ = ["COLUMNS", "VAT_COLUMNS", "CashFlows", "FinanceResult", "Investment", "YearEnergy", "cash_flows", "discount_factors",
            "finance_of", "investment_of", "UnitInvestment", "unit_investment", "lcoe", "payback_year", "summarise", "year_energy"]

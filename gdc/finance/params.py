@@ -63,6 +63,15 @@ class FinanceParams:
     self_use_fees_cny_per_kwh : float [CNY/kWh]
     vat : str
         ``net``: prices and costs are net of VAT.
+    vat_included : bool
+        The cash flows carry the project's VAT (input, output, credit, surcharges, wind refund;
+        :mod:`gdc.finance.cashflow`); False: net of VAT.
+    vat_rate_pct : float [%]
+        VAT rate on the electricity sold and on the investment.
+    vat_surcharge_pct : float [%]
+        Surcharges (城建税, 教育费附加, 地方教育附加) on the VAT paid.
+    wind_vat_refund_pct : float [%]
+        Share of the VAT paid on wind electricity refunded (即征即退, 财税〔2015〕74号).
     sources : dict of str to str
         ``preset`` or ``site`` (or ``economics``) for each value.
     """
@@ -89,6 +98,10 @@ class FinanceParams:
     staff_cny_per_year: float
     self_use_fees_cny_per_kwh: float
     vat: str = "net"
+    vat_included: bool = False
+    vat_rate_pct: float = 13.0
+    vat_surcharge_pct: float = 12.0
+    wind_vat_refund_pct: float = 50.0
     preset: str = "china-2025"
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -109,6 +122,10 @@ def _from_preset(p: dict[str, Any]) -> dict[str, Any]:
         "tax_holiday": bool(p["income_tax"]["holiday"]),
         "loss_carry_years": int(p["income_tax"]["loss_carry_years"]),
         "vat": str(p["vat"]["treatment"]),
+        "vat_included": bool(p["vat"].get("included", False)),
+        "vat_rate_pct": float(p["vat"].get("rate_pct", 13.0)),
+        "vat_surcharge_pct": float(p["vat"].get("surcharge_pct", 0.0)),
+        "wind_vat_refund_pct": float(p["vat"].get("wind_refund_pct", 0.0)),
         "depreciation_years": int(p["depreciation"]["years"]),
         "salvage_fraction": float(p["depreciation"]["salvage_fraction"]),
         "om_escalation": float(p["escalation"]["om"]),

@@ -20,7 +20,8 @@ HEADER_ROW = 4
 FIRST_ROW = 5
 _PROJECT_ITEMS = ("capex_cny", "storage_replacement_cny", "om_cny", "staff_cny", "self_use_fees_cny",
                   "capacity_charge_cny", "avoided_grid_cny", "export_revenue_cny", "certificate_revenue_cny",
-                  "carbon_revenue_cny", "salvage_cny", "adjusted_income_tax_cny")
+                  "carbon_revenue_cny", "vat_input_cny", "vat_credit_cny", "vat_refund_cny", "vat_surcharge_cny",
+                  "salvage_cny", "adjusted_income_tax_cny")
 
 
 def _col(i: int) -> str:
@@ -53,21 +54,22 @@ def cash_flow_sheet(workbook: Any, finance: dict[str, Any], lang: str = "en") ->
     ws["A2"] = "折现率" if zh else "discount rate"
     ws[RATE_CELL] = finance["discount_rate_pct"] / 100.0
     ws[RATE_CELL].number_format = "0.00%"
-    keys = list(COLUMNS)
+    rows = finance["cash_flows"]
+    keys = [k for k in COLUMNS if k in rows[0]]  # the VAT columns only with finance.vat_included
+    project_items = [k for k in _PROJECT_ITEMS if k in keys]
     ws.cell(HEADER_ROW, 1, "年" if zh else "year")
     pos = {}
     for j, key in enumerate(keys, start=2):
         en, cn = COLUMNS[key]
         ws.cell(HEADER_ROW, j, cn if zh else en)
         pos[key] = _col(j)
-    rows = finance["cash_flows"]
     last = FIRST_ROW + len(rows) - 1
     for i, row in enumerate(rows):
         r = FIRST_ROW + i
         ws.cell(r, 1, row["year"])
         for j, key in enumerate(keys, start=2):
             ws.cell(r, j, float(row[key])).number_format = "#,##0"
-        items = ",".join(f"{pos[k]}{r}" for k in _PROJECT_ITEMS)
+        items = ",".join(f"{pos[k]}{r}" for k in project_items)
         ws[f"{pos['net_project_cny']}{r}"] = f"=SUM({items})"
         p = pos
         ws[f"{p['net_equity_cny']}{r}"] = (f"={p['net_project_cny']}{r}-{p['adjusted_income_tax_cny']}{r}"
