@@ -550,5 +550,24 @@ def finance_of(result: CheckResult, years: Sequence[YearEnergy] | None = None, *
     return summarise(cash_flows(params, inv, years if years is not None else year_energy(result)))
 
 
+#: The finance columns of a ``gdc screen`` row (:func:`finance_columns`).
+SCREEN_COLUMNS = ("initial_investment_cny", "npv_cny", "project_irr_pct", "equity_irr_pct", "payback_years",
+                  "composite_price_cny_per_kwh", "green_power_price_cny_per_kwh")
+
+
+def finance_columns(result: CheckResult) -> dict[str, float | None]:
+    """A design's finance as flat columns (:data:`SCREEN_COLUMNS`; None where undefined), for ``gdc screen``.
+
+    Examples
+    --------
+    >>> from gdc.check import check_file
+    >>> row = finance_columns(check_file("sample_sites/v3-tool-flat-load/site.yaml"))
+    >>> round(row["initial_investment_cny"] / 1e6, 2), round(row["composite_price_cny_per_kwh"], 4)
+    (695.8, 0.3057)
+    """
+    f = finance_of(result).as_dict()
+    return {k: f[k] for k in SCREEN_COLUMNS}
+
+
 __all__ = ["COLUMNS", "VAT_COLUMNS", "CashFlows", "FinanceResult", "Investment", "YearEnergy", "cash_flows", "discount_factors",
-           "finance_of", "investment_of", "UnitInvestment", "unit_investment", "lcoe", "payback_year", "summarise", "year_energy"]
+           "SCREEN_COLUMNS", "finance_columns", "finance_of", "investment_of", "UnitInvestment", "unit_investment", "lcoe", "payback_year", "summarise", "year_energy"]
