@@ -286,8 +286,8 @@ def path_figure(path: dict[str, Any], lang: str = "en"):
     """Each numeric rule of the table (:func:`shown_rules`) by year: its threshold (steps) and its value.
 
     The value line is the median across weather years (the value itself with one weather year);
-    a band spans the lowest to the highest value across the weather years; failing years are
-    marked with a cross. Returns None when no rule is numeric.
+    a band spans the lowest to the highest value across the weather years; each failing value (a
+    year in a weather year) is marked with a cross. Returns None when no rule is numeric.
     """
     import numpy as np
 
@@ -299,7 +299,7 @@ def path_figure(path: dict[str, Any], lang: str = "en"):
     for rule in columns:
         values: dict[int, list[float]] = {y: [] for y in years}
         thr: dict[int, float] = {}
-        fails: set[int] = set()
+        fails: list[tuple[int, float]] = []
         for row in path["path"]:
             v = next((x for x in row["verdicts"] if x["id"] == rule), None)
             if v is None or not (_number(v["value"]) and _number(v["threshold"])):
@@ -307,7 +307,7 @@ def path_figure(path: dict[str, Any], lang: str = "en"):
             values[row["year"]].append(float(v["value"]))
             thr[row["year"]] = float(v["threshold"])
             if v["status"] == "fail":
-                fails.add(row["year"])
+                fails.append((row["year"], float(v["value"])))
         if thr:
             by_rule[rule] = (values, thr, fails)
     if not by_rule:
@@ -334,12 +334,12 @@ def path_figure(path: dict[str, Any], lang: str = "en"):
                                 label=w("band", lang))
             ax.plot(ys, mid, color=COLOURS["value"], marker="o", markersize=3.5, linewidth=1.6,
                     label=w("median" if len(path["weathers"]) > 1 else "value_line", lang))
-            fy = [y for y in ys if y in fails]
-            if fy:
-                ax.plot(fy, [mid[ys.index(y)] for y in fy], "x", color=COLOURS["threshold"], markersize=8,
-                        markeredgewidth=2, label=w("fails", lang))
+            if fails:  # each failing (year, weather year) at its own value
+                ax.plot([f[0] for f in fails], [f[1] for f in fails], "x", color=COLOURS["threshold"],
+                        markersize=8, markeredgewidth=2, label=w("fails", lang))
             name = info.get("name_zh" if zh else "name_en") or rule
-            short = name if len(name) <= 46 else name[:45] + "…"
+            room = 46 if ncols == 2 else 90
+            short = name if len(name) <= room else name[:room - 1] + "…"
             ax.set_title(f"{rule}\n{short}", fontsize=BASE_FONT - 2)
             unit = info.get("unit", "")
             ax.set_ylabel(f"[{unit}]" if unit else "")
