@@ -10,7 +10,16 @@ own rule rows (that year's thresholds), capacities shared. Methods:
   for the first size only);
 * ``fast``: ``gdc.optimise.horizon.size_horizon(site, years)``, typical days per year,
   certified on every full year;
-* ``exact``: ``size_horizon(site, years, exact=True)``, the stacked full-year LP.
+* ``exact``: ``size_horizon(site, years, exact=True)``, the stacked full-year LP (its
+  self-use-first rows, then the renewables fixed where the relaxation does not serve the load
+  first);
+* ``exact-relaxed``: gdc's stacked full-year LP without the self-use-first rows: the reference's
+  own problem (the plain LP may charge the storage from renewables while the load imports, which
+  gdc forbids), built by gdc: its optimum must equal the reference's.
+
+The reference and ``exact-relaxed`` are the relaxed problem, a lower bound of what ``fast`` and
+``exact`` solve (renewables serve the load first in every hour): their cost difference to the
+reference is the price of that rule plus any suboptimality.
 
 Each (method, size) runs in a FRESH subprocess, so its peak memory (``resource.getrusage``
 ``ru_maxrss``) is its own; imports (numpy, highspy, Pyomo, tsam, gdc) happen before the clock
@@ -41,8 +50,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# this checkout's gdc, not an installed copy (a script's sys.path[0] is bench/, not the repository)
+sys.path.insert(0, str(HERE.parent))
 SITE = HERE / "sites" / "v3-size.yaml"
-METHODS = ("reference", "fast", "exact")
+METHODS = ("reference", "fast", "exact", "exact-relaxed")
 
 
 def log(msg: str) -> None:
@@ -90,7 +101,6 @@ def work_gdc(site_path: Path, n: int, exact: bool, n_days: int) -> dict:
     if not exact:
         import tsam  # noqa: F401
     from gdc.optimise.horizon import size_horizon
-
     from gdc.site.read import read_site
 
     site = read_site(site_path)
@@ -108,10 +118,43 @@ def work_gdc(site_path: Path, n: int, exact: bool, n_days: int) -> dict:
                            "storage_energy": d.storage_energy_mwh}}
 
 
+def work_gdc_relaxed(site_path: Path, n: int) -> dict:
+    """gdc's stacked full-year LP without the self-use-first rows (``LPData.self_use_first=False``):
+    the reference's own problem built by gdc (Pyomo per block, gdc.optimise.stack), timed the same way."""
+    from dataclasses import replace
+
+    import highspy  # noqa: F401
+    import pyomo.environ  # noqa: F401
+    import pyomo.repn.plugins.standard_form  # noqa: F401
+
+    from gdc.optimise.horizon import prepare_horizon
+    from gdc.optimise.model import lp_data
+    from gdc.optimise.stack import StackedLP, compile_block
+    from gdc.site.read import read_site
+
+    site = read_site(site_path)
+    years = horizon_years(site_path, n)
+    t0 = time.perf_counter()
+    inp = prepare_horizon(site, years)
+    blocks = [compile_block(replace(lp_data(b.site, b.profiles, b.costs, b.rule_set, inp.bounds),
+                                    self_use_first=False)) for b in inp.blocks]
+    t_build = time.perf_counter() - t0
+    stack = StackedLP(blocks, inp.plan)
+    sol = stack.solve()
+    dt = time.perf_counter() - t0
+    adds = stack.additions(sol.x)
+    return {"method": "gdc stacked LP, relaxed (no self-use-first rows)", "seconds": dt, "t_build": t_build,
+            "years": years, "objective_cny_per_yr": float(sol.objective), "certified": sol.optimal,
+            "status": sol.status, "solver": sol.info.get("solver"),
+            "capacities": {k: float(sum(v)) for k, v in adds.items()}}
+
+
 def worker(args: argparse.Namespace) -> None:
     t_imp = time.perf_counter()
     if args.worker == "reference":
         row = work_reference(args.site, args.n, args.solver, args.threads)
+    elif args.worker == "exact-relaxed":
+        row = work_gdc_relaxed(args.site, args.n)
     else:
         row = work_gdc(args.site, args.n, args.worker == "exact", args.days)
     row["wall_in_process"] = time.perf_counter() - t_imp

@@ -533,6 +533,8 @@ class YearBlock:
     weather: str | None = None
     export_forbidden: np.ndarray | None = None
     factors: dict = field(default_factory=dict)
+    #: Hours of one cyclic storage period (e.g. 24 for representative days); None: the whole block.
+    period_hours: int | None = None
 
     @property
     def T(self) -> int:
@@ -614,7 +616,8 @@ def build_life_arrays(life: LifeInput) -> LPArrays:
     """The stacked life LP (block-major columns: capacities, then each block's u c e q d m s).
 
     Per block ``b`` with hours ``t`` and hour weights ``w_t``: the hourly rows of the module
-    docstring (renewable and load balance, the cyclic storage balance within the block,
+    docstring (renewable and load balance, the storage balance cyclic over each of the block's
+    periods of ``period_hours`` (default the whole block),
     ``c, d <= P``, ``soc_min f_b E <= s_t <= soc_max f_b E``), and the block's own annual rule
     rows over its weighted totals; the capacities ``x, P, E`` are shared. Objective
     (:data:`LIFE_OBJECTIVE`): ``sum_k a_k x_k + a_P P + a_E E + sum_b weight_b sum_t w_t (pi_t m_t
@@ -674,9 +677,12 @@ def build_life_arrays(life: LifeInput) -> LPArrays:
         br["load"] = slice(r[0], r[-1] + 1)
         for name in ("u", "d", "m"):
             tr.add(r, col(name), 1.0)
-        r = rows(0.0, 0.0, T)  # s_t - (1-sigma) s_{t-1} - eta_c c_t + d_t/eta_d = 0, cyclic in the block
+        r = rows(0.0, 0.0, T)  # s_t - (1-sigma) s_{t-1} - eta_c c_t + d_t/eta_d = 0, cyclic per period
+        ph = b.period_hours or T
+        if T % ph:
+            raise ValueError(f"block {b.year}: {T} hours is not a whole number of {ph}-hour periods")
         tr.add(r, col("s"), 1.0)
-        tr.add(r, np.roll(col("s"), 1), -(1.0 - life.sigma))
+        tr.add(r, np.roll(col("s").reshape(-1, ph), 1, axis=1).ravel(), -(1.0 - life.sigma))
         tr.add(r, col("c"), -life.eta_c)
         tr.add(r, col("d"), 1.0 / life.eta_d)
         for name in ("c", "d"):  # c_t - P <= 0 ; d_t - P <= 0
@@ -865,14 +871,14 @@ def v3_life_input(years: list[int], site_path: Path | str | None = None, case_di
     wind, load and usable-storage factors from :func:`gdc_year_factors`, its rule rows (that
     year's thresholds) from :func:`gdc_year_rules` on the site file (default
     ``bench/sites/v3-size.yaml``); block weights by :func:`discount_weights` at
-    ``ECONOMICS["rate"]`` from the first year unless ``weights`` is given.
+    ``ECONOMICS["rate"]`` from the first of ``years`` unless ``weights`` is given: the weights of
+    ``gdc.optimise.horizon.year_weights`` for contiguous years (its annualised-equivalent objective).
     """
     from gdc.site.read import read_site
 
     site = read_site(site_path or Path(__file__).resolve().parent / "sites" / "v3-size.yaml")
     base = load_v3_case(util_min=None, case_dir=case_dir)
-    start = site.start_year or site.year
-    wts = discount_weights(years, ECONOMICS["rate"], start) if weights is None else np.asarray(weights, float)
+    wts = discount_weights(years, ECONOMICS["rate"], years[0]) if weights is None else np.asarray(weights, float)
     blocks = []
     for y, wt in zip(years, wts, strict=True):
         f = gdc_year_factors(site, y)

@@ -84,3 +84,73 @@ def test_hand_solved_degradation_path():
     assert two.capacities["pv"] == pytest.approx(10.0, rel=1e-9)
     shares = [b["self_use_of_load_pct"] for b in two.info["block_results"]]
     assert shares == pytest.approx([100 * 160 / 480, 100 * 144 / 480], rel=1e-9)
+
+
+def two_day_site(tmp_path):
+    """The two-day site of tests/test_size.py (10 MW load; PV 0.5 / 0.25 pu in hours 8-15; wind 0.2 pu)
+    with storage, flat tariff (import 650 > export 350 CNY/MWh: serving the load first never costs more)."""
+    import pandas as pd
+    import yaml
+
+    h = np.arange(48)
+    sun = (h % 24 >= 8) & (h % 24 <= 15)
+    pv = np.where(sun, np.where(h < 24, 0.5, 0.25), 0.0)
+    pd.DataFrame({"load_mw": 10.0, "pv_pu": pv, "wind_pu": 0.2}).to_csv(tmp_path / "p.csv", index=False)
+    site = {"name": "two days, two years", "jurisdiction": "national", "year": 2026,
+            "load": {"file": "p.csv", "column": "load_mw", "unit": "MW"}, "days": {"weights": [1, 1]},
+            "sources": [{"name": "pv", "type": "pv", "capacity_mw": {"min": 0, "max": 100},
+                         "profile": {"file": "p.csv", "column": "pv_pu"}},
+                        {"name": "wf", "type": "wind", "capacity_mw": {"min": 0, "max": 100},
+                         "profile": {"file": "p.csv", "column": "wind_pu"}}],
+            "storage": {"power_mw": {"min": 0, "max": 50}, "energy_mwh": {"min": 0, "max": 200}},
+            "connection": {"voltage_kv": 110, "capacity_mw": 100, "spot_market": "continuous"}}
+    path = tmp_path / "site.yaml"
+    path.write_text(yaml.safe_dump(site))
+    return path
+
+
+def test_agrees_with_gdc_horizon_exact(tmp_path):
+    """gdc's stacked full-year LP (``size_horizon(..., exact=True)``) over 2026-2027 and the
+    reference built from the same years' arrays (gdc's lp_data per year: the life model's PV 0.99,
+    wind 0.984, storage 0.98 in 2027; that year's rule rows) with the same weights (d = 1, 1/1.05
+    normalised: 0.512195, 0.487805) reach the same optimum."""
+    horizon = pytest.importorskip("gdc.optimise.horizon")
+    from reference_lp import LifeInput, YearBlock
+
+    from gdc.check import get_rule_set
+    from gdc.operation.prices import get_costs
+    from gdc.optimise.model import lp_data
+    from gdc.profiles.life import life_year, year_profiles
+    from gdc.site.read import read_site, with_year
+
+    site = read_site(two_day_site(tmp_path))
+    years = [2026, 2027]
+    weights, _ = horizon.year_weights(years, horizon.discount_rate(site))
+    assert [weights[y] for y in years] == pytest.approx([1 / (1 + 1 / 1.05), (1 / 1.05) / (1 + 1 / 1.05)])
+    blocks, const, first = [], 0.0, None
+    for y in years:
+        sy = with_year(site, y)
+        prof = year_profiles(sy, y)
+        rs, _ = get_rule_set(sy)
+        data = lp_data(sy, prof, get_costs(sy, prof), rs)
+        const += weights[y] * data.constant_cost
+        first = first or data  # the capacities' costs are the first year's (one build)
+        blocks.append(YearBlock(year=y, load=data.load, profiles=np.vstack([data.pu["pv"], data.pu["wf"]]),
+                                import_price=data.import_price, export_price=data.export_price,
+                                export_cap=np.minimum(data.export_cap, 1e9), hour_weights=data.weights,
+                                rules=[(dict(rc.terms), rc.op) for rc in data.rules], weight=weights[y],
+                                storage_energy=life_year(site, y).storage_energy, period_hours=data.period_hours))
+    assert life_year(site, 2027).storage_energy == pytest.approx(0.98)
+    st = site.storage
+    life = LifeInput(blocks=blocks, source_names=("pv", "wf"), source_types=("pv", "wind"),
+                     cost_source=np.array([first.cost_per_mw["pv"], first.cost_per_mw["wf"]]), cap_lo=np.zeros(2),
+                     cap_hi=np.full(2, 100.0), cost_power=first.storage_cost_per_mw,
+                     cost_energy=first.storage_cost_per_mwh, import_cap=100.0, p_max=50.0, e_max=200.0,
+                     eta_c=st.charge_efficiency, eta_d=st.discharge_efficiency, sigma=st.self_discharge_per_h,
+                     soc_min=st.soc_min, soc_max=st.soc_max)
+    ref = solve_life(life, solver="defaults")
+    assert ref.status == "Optimal"
+    res = horizon.size_horizon(site, years, exact=True)
+    hz = res.extra["horizon"]
+    assert hz["self_use_first"]["status"] == "exact"
+    assert hz["objective_cny_per_yr"] == pytest.approx(ref.objective + const, rel=1e-7)
