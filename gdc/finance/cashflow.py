@@ -300,7 +300,8 @@ def _taxes(taxable: np.ndarray, p: FinanceParams) -> np.ndarray:
     return tax
 
 
-def cash_flows(params: FinanceParams, investment: Investment, years: YearEnergy | Sequence[YearEnergy]) -> CashFlows:
+def cash_flows(params: FinanceParams, investment: Investment, years: YearEnergy | Sequence[YearEnergy],
+               replacement_years: Sequence[int] | None = None) -> CashFlows:
     """The cash-flow table of an investment over ``params.evaluation_years`` (see the module docstring).
 
     Parameters
@@ -309,6 +310,10 @@ def cash_flows(params: FinanceParams, investment: Investment, years: YearEnergy 
     investment : Investment
     years : YearEnergy or sequence of YearEnergy
         Year 1's energy and money, repeated every year; or one per year 1..N (a project-life path).
+    replacement_years : sequence of int, optional
+        Years in which the battery is replaced (the life model's, :mod:`gdc.finance.life`);
+        default ``[params.storage_replacement_year]``. Each replacement costs the same and is
+        depreciated to zero over the years left.
     """
     n = params.evaluation_years
     path = [years] * n if isinstance(years, YearEnergy) else list(years)
@@ -338,10 +343,11 @@ def cash_flows(params: FinanceParams, investment: Investment, years: YearEnergy 
     dep_base[1:min(params.depreciation_years, n) + 1] = base * (1.0 - params.salvage_fraction) / \
         params.depreciation_years
     dep = dep_base.copy()
-    y = params.storage_replacement_year
     replacement = 1000.0 * investment.storage_energy_mwh * params.storage_replacement_cny_per_kwh * \
         params.storage_replacement_share
-    if replacement > 0 and 1 <= y <= n:
+    rep_years = [params.storage_replacement_year] if replacement_years is None else list(replacement_years)
+    rep_years = sorted({int(y) for y in rep_years if 1 <= y <= n}) if replacement > 0 else []
+    for y in rep_years:
         col["storage_replacement_cny"][y] = -replacement
         dep[y:] += replacement / (n - y + 1)
     col["depreciation_cny"] = dep
@@ -363,7 +369,7 @@ def cash_flows(params: FinanceParams, investment: Investment, years: YearEnergy 
             balance -= principal
 
     if params.vat_included:
-        _vat(col, params, investment, replacement, get("wind_share"))
+        _vat(col, params, investment, get("wind_share"))
     ebitda = sum(col[c] for c in _EBITDA)
     col["adjusted_income_tax_cny"][1:] = _taxes((ebitda - dep)[1:], params)
     col["income_tax_cny"][1:] = _taxes((ebitda - dep + col["interest_cny"])[1:], params)
@@ -384,8 +390,7 @@ def cash_flows(params: FinanceParams, investment: Investment, years: YearEnergy 
                      import_cost=np.concatenate([zero, get("import_cost_cny") * g_t]))
 
 
-def _vat(col: dict[str, np.ndarray], p: FinanceParams, investment: Investment, replacement: float,
-         wind_share: np.ndarray) -> None:
+def _vat(col: dict[str, np.ndarray], p: FinanceParams, investment: Investment, wind_share: np.ndarray) -> None:
     """The VAT columns of a project company that sells its electricity (``finance.vat_included``).
 
     Every amount of the table is net of VAT (价税分离); VAT moves cash only through timing and the
@@ -404,9 +409,7 @@ def _vat(col: dict[str, np.ndarray], p: FinanceParams, investment: Investment, r
     v = p.vat_rate_pct / 100.0
     other = investment.items.get("other", 0.0)
     col["vat_input_cny"][0] = -v * (investment.total_cny - other)
-    y = p.storage_replacement_year
-    if replacement > 0 and 1 <= y <= n:
-        col["vat_input_cny"][y] = -v * replacement
+    col["vat_input_cny"][1:] = v * col["storage_replacement_cny"][1:]  # the replacements' input VAT
     credit = -col["vat_input_cny"][0]
     for t in range(1, n + 1):
         credit += -col["vat_input_cny"][t]
@@ -451,6 +454,8 @@ class FinanceResult:
     composite_price_cny_per_kwh: float | None
     green_power_price_cny_per_kwh: float | None
     notes: list[str] = field(default_factory=list)
+    #: Over the life (:mod:`gdc.finance.life`): ``{calendar_years, replacement_years, weathers}``.
+    life: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data: ``{discount_rate_pct, initial_investment_cny, npv_cny, project_irr_pct, ...,
@@ -474,6 +479,7 @@ class FinanceResult:
             "params": {k: v for k, v in p.as_dict().items() if k != "sources"},
             "param_sources": dict(p.sources),
             "notes": list(self.notes),
+            **({"life": dict(self.life)} if self.life else {}),
             "cash_flows": self.flows.rows(),
         }
 

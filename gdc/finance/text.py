@@ -51,3 +51,25 @@ def finance_lines(finance: dict[str, Any], lang: str = "en") -> list[str]:
         f"  LCOE (A - C) {lcoe} CNY/MWh   composite price {price(f['composite_price_cny_per_kwh'])} CNY/kWh   "
         f"green-power price {price(f['green_power_price_cny_per_kwh'])} CNY/kWh",
     ]
+
+
+def life_line(finance: dict[str, Any], lang: str = "en") -> list[str]:
+    """The line saying where the years of a life finance came from (:mod:`gdc.finance.life`); none without.
+
+    Examples
+    --------
+    >>> life_line({"life": {"calendar_years": [2026, 2027, 2028], "replacement_years": [2]}})
+    ['  years 1-3 from the year model of 2026-2028 (degradation, load growth, storage fade); battery replaced in year(s) 2']
+    >>> life_line({"life": {"calendar_years": [2026, 2027], "replacement_years": []}}, "zh")
+    ['  第1-2年按2026-2027年逐年模型（衰减、负荷增长、储能容量衰减）']
+    """
+    life = finance.get("life")
+    if not life:
+        return []
+    cal, rep = life["calendar_years"], life["replacement_years"]
+    n = len(cal)
+    if lang == "zh":
+        tail = f"；第{'、'.join(map(str, rep))}年更换电池" if rep else ""
+        return [f"  第1-{n}年按{cal[0]}-{cal[-1]}年逐年模型（衰减、负荷增长、储能容量衰减）{tail}"]
+    tail = f"; battery replaced in year(s) {', '.join(map(str, rep))}" if rep else ""
+    return [f"  years 1-{n} from the year model of {cal[0]}-{cal[-1]} (degradation, load growth, storage fade){tail}"]
