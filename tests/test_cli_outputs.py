@@ -151,17 +151,17 @@ def test_version_and_help_examples():
 
 
 def test_rules_refuses_the_years_check_refuses(make_site):
-    """The same bounds as the site schema's year (2025..2060), for ``rules`` and ``check``."""
-    for year in ("1999", "2061"):
+    """The same bounds as the site schema's year (2025..2085: a 25-year life from 2060), for ``rules`` and ``check``."""
+    for year in ("1999", "2086"):
         res = run("rules", "shandong", "--year", year)
         assert res.exit_code == 2, res.output
-        assert "field '--year'" in res.output and "fix: give a year from 2025 to 2060" in res.output
+        assert "field '--year'" in res.output and "fix: give a year from 2025 to 2085" in res.output
         res_check = run("check", make_site(), "--year", year)
         assert res_check.exit_code == 2
         # the same pydantic message in both
         assert res.output.split(": ", 2)[-1].split("\n")[0] == res_check.output.split("': ", 1)[1].split("\n")[0]
     assert run("rules", "shandong", "--year", "2025").exit_code == 0
-    assert run("rules", "shandong", "--year", "2060").exit_code == 0
+    assert run("rules", "shandong", "--year", "2085").exit_code == 0
     res = run("rules", "shandong", "--start-year", "1999")
     assert res.exit_code == 2 and "field '--start-year'" in res.output
 

@@ -122,6 +122,9 @@ def test_replacement_schedule(make_site):
                 degradation={"storage_replacement_year": 60, "storage_end_of_life_pct": 90})
     sched = storage_schedule(eol)
     assert sched[5][0] == pytest.approx(0.903921, abs=1e-6) and sched[6] == (1.0, True)
+    # without degradation.storage_replacement_year the year the cash flow pays for it (finance:) applies
+    paid = _site(make_site, finance={"storage_replacement_year": 8})
+    assert [n + 1 for n, (_, r) in enumerate(storage_schedule(paid)) if r] == [8, 20]
 
 
 def test_load_by_year_and_growth(make_site):

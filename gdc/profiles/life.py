@@ -95,8 +95,8 @@ class LifeYear:
 
         Examples
         --------
-        >>> LifeYear(2029, 4, None, 0.980, 0.953, 0.941, 1.0, False).describe()
-        'year 2029, year 4 of life: PV x 0.9802, wind x 0.9530, storage energy x 0.9410, load x 1.0000'
+        >>> LifeYear(2029, 4, None, 0.98209584, 0.952763904, 0.941192, 1.0, False).describe()
+        'year 2029, year 4 of life: PV x 0.9821, wind x 0.9528, storage energy x 0.9412, load x 1.0000'
         """
         if lang == "zh":
             w = f"，气象年 {self.weather}" if self.weather is not None else ""
@@ -122,11 +122,17 @@ class DegradationParams:
 
 
 def degradation_params(site: Site) -> DegradationParams:
-    """The site's degradation rates, each from ``degradation:`` or else the life preset."""
+    """The site's degradation rates, each from ``degradation:`` or else the life preset.
+
+    The replacement year is ``degradation.storage_replacement_year``, else the site's
+    ``finance.storage_replacement_year`` (the year the cash flow pays for it), else the preset's.
+    """
     preset = life_defaults(site)["degradation"]
     given = site.degradation
     values = {f.name: getattr(given, f.name) if getattr(given, f.name) is not None else preset[f.name]
               for f in dataclasses.fields(DegradationParams)}
+    if given.storage_replacement_year is None and site.finance.storage_replacement_year is not None:
+        values["storage_replacement_year"] = site.finance.storage_replacement_year
     values["storage_replacement_year"] = int(values["storage_replacement_year"])
     return DegradationParams(**{k: (v if k == "storage_replacement_year" else float(v)) for k, v in values.items()})
 

@@ -44,6 +44,11 @@ def _folder_files(site: Site, spec: WeatherFolder) -> list[Path]:
     if not files:
         raise InputError(f"no weather files ({', '.join(WEATHER_SUFFIXES)}) in the folder", file=folder,
                          field="weather_years.folder", fix="put one weather file per weather year in it")
+    stems = [p.stem for p in files]
+    dup = sorted({s for s in stems if stems.count(s) > 1})
+    if dup:
+        raise InputError(f"two weather files share the name '{dup[0]}' (the weather year's name)", file=folder,
+                         field="weather_years.folder", fix="keep one file per name (e.g. 2019.epw, 2020.epw)")
     return files
 
 

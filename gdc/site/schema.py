@@ -513,7 +513,8 @@ class Degradation(_Strict):
         None, description="usable storage energy lost each year of service [%/yr], compounded")
     storage_replacement_year: Annotated[int, Field(ge=2, le=60)] | None = Field(
         None, description="year of life in which the battery is replaced [year of life, 2 = the second year]; "
-        "a year after the life means no scheduled replacement")
+        "a year after the life means no scheduled replacement; default finance.storage_replacement_year, else the "
+        "preset's (10)")
     storage_end_of_life_pct: Annotated[float, Field(ge=0, lt=100)] | None = Field(
         None, description="the battery is replaced when its usable energy would fall below this share of the "
         "new battery's [%]; 0: never")
