@@ -174,6 +174,15 @@ def test_check_year_json_shows_the_factors(make_site):
     assert data["metrics"]["A"] == pytest.approx(124.300334592, abs=1e-9)
 
 
+def test_terminal_states_the_year_of_life(make_site):
+    """The report header: 'year 2029, year 4 of life: PV x 0.9821, wind x 0.9528, storage energy x 0.9412, load x 1.0000'."""
+    path = make_site(base_site(start_year=2026))
+    out = CliRunner().invoke(main, ["check", str(path), "--year", "2029"]).output
+    assert "year 4 of life: PV x 0.9821, wind x 0.9528, storage energy x 0.9412, load x 1.0000" in out
+    zh = CliRunner().invoke(main, ["check", str(path), "--year", "2029", "--lang", "zh"]).output
+    assert "运营第4年：光伏出力 ×0.9821" in zh
+
+
 def test_parse_years(make_site):
     site = _site(make_site, life={"years": 10})
     assert parse_years("all", site) == list(range(2026, 2036))
