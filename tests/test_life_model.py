@@ -99,6 +99,13 @@ def test_storage_fade_in_the_dispatch(make_site):
     st = storage_params(site4, Design.from_site(site4), p4)
     assert st.energy_mwh == 20 and st.soc_max * st.energy_mwh == pytest.approx(18.82384)
     assert check_site(site4).metrics.S_storage == pytest.approx(18.82384, abs=1e-6)
+    # the LP sees the same faded window: soc_min 0 and soc_max 1 x 0.941192 of the installed 20 MWh
+    from gdc.check import get_rule_set
+    from gdc.operation.prices import get_costs
+    from gdc.optimise.model import lp_data
+
+    data = lp_data(site4, p4, get_costs(site4, p4), get_rule_set(site4)[0])
+    assert (data.soc_min, data.soc_max) == (0.0, pytest.approx(STORAGE4))
 
 
 def test_replacement_schedule(make_site):
