@@ -118,7 +118,7 @@ def reduce(profiles: Profiles, costs: Costs, td: TypicalDays) -> tuple[Profiles,
         load_mw=profiles.load_mw[rows], pu={k: v[rows] for k, v in profiles.pu.items()}, weights=w,
         period_hours=24, export_forbidden=profiles.export_forbidden[rows],
         hour_of_day=profiles.hour_of_day[rows], month=profiles.month[rows] if profiles.month is not None else None,
-        index=None, user_loads_mw={u: v[rows] for u, v in profiles.user_loads_mw.items()},
+        index=None, user_loads_mw={u: v[rows] for u, v in profiles.user_loads_mw.items()}, life=profiles.life,
     )
     c = Costs(per_mw=costs.per_mw, storage_per_mw=costs.storage_per_mw, storage_per_mwh=costs.storage_per_mwh,
               line=costs.line, fixed=costs.fixed, import_price=costs.import_price[rows],

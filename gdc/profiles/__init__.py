@@ -7,6 +7,10 @@ One module per concept, in the style of pvlib-python:
 - :mod:`gdc.profiles.series` - the site's time series read from CSV and checked
   (:class:`~gdc.profiles.series.Profiles`, :func:`~gdc.profiles.series.get_profiles`).
 - :mod:`gdc.profiles.computed` - profiles a site file asks for from weather or synthesis.
+- :mod:`gdc.profiles.life` - the year model: year Y of the project's life (degradation, load
+  growth, storage fade) and :func:`~gdc.profiles.life.year_profiles`.
+- :mod:`gdc.profiles.weather_years` - the sources' profiles in several weather years (files, a
+  folder of weather files, or synthesised).
 - :mod:`gdc.profiles.calendar` - the hourly index of a year, Chinese holidays.
 - :mod:`gdc.profiles.weather` - readers for EPW, TMY3, PVGIS and plain CSV weather files.
 - :mod:`gdc.profiles.pv` - PV system model (pvlib: solar position, decomposition,
@@ -30,11 +34,13 @@ from __future__ import annotations
 __all__ = [
     "calendar",
     "computed",
+    "life",
     "load",
     "pv",
     "resources",
     "series",
     "synth",
     "weather",
+    "weather_years",
     "wind",
 ]

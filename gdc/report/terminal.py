@@ -51,6 +51,7 @@ def header_lines(result: CheckResult, lang: str, title: str = "check") -> list[s
         f"  {word('rule_set', lang)}: {rs.key}{chain}  {rs.title(lang)}",
         f"  {word('year', lang)}: {site.year}   {word('start', lang)}: {site.effective_start_year}   "
         f"{word('hours', lang)}: {rows}",
+        f"  {'项目寿命' if lang == 'zh' else 'life'}: {p.life.describe(lang)}" if p.life is not None else "",
         f"  {word('dispatch', lang)}: {word('dispatch_' + result.balance.source, lang)}   "
         f"{word('spot', lang)}: {word('spot_' + str(result.spot_market), lang)}",
         f"  {word('design', lang)}: {design_line(result, lang)}",

@@ -401,6 +401,10 @@ def write_xlsx(result: Any, path: str | Path, lang: str = "en") -> Path:
     cost = (result.extra or {}).get("cost")
     if cost and cost.get("items"):
         _cost(wb.create_sheet(word("sheet_cost", lang)), cost, lang)
+    if (result.extra or {}).get("life_path"):  # gdc check --years: one row per year (gdc.report.life)
+        from gdc.report.life import life_sheet, w
+
+        life_sheet(wb.create_sheet(w("sheet", lang)), result.extra["life_path"], lang)
     finance = (result.extra or {}).get("finance")
     own = {}
     if finance:  # its NPV, IRR and net cells are live formulas gdc writes itself, for a banker to audit

@@ -39,7 +39,8 @@ FIRST = ("id", "status", "binding_rule", "binding_margin", "failing", "to_review
 MIDDLE = ("pv_mw", "wind_mw", "storage_power_mw", "storage_energy_mwh", "connection_mw", "voltage_kv",
           "max_distance_km", "A_mwh", "S_mwh", "L_mwh", "E_mwh", "I_mwh", "C_mwh", "max_exchange_mw",
           "name", "jurisdiction", "rule_set", "year", "run_time_s", "error", "base")
-TEXT = ("id", "status", "binding_rule", "failing", "to_review", "name", "jurisdiction", "rule_set", "error", "base")
+TEXT = ("id", "status", "binding_rule", "failing", "to_review", "name", "jurisdiction", "rule_set", "error", "base",
+        "years", "path_binding_rule", "failing_year_list")  # the last three: gdc screen --years (gdc.screen.life)
 
 
 class Journal:

@@ -452,7 +452,16 @@ class Finance(_Strict):
     tax_holiday: bool | None = Field(
         None, description="三免三减半: no income tax in years 1-3, half in years 4-6 [true/false]")
     vat: Literal["net"] | None = Field(
-        None, description="VAT treatment: 'net', every price and cost is given net of VAT (VAT not modelled)")
+        None, description="VAT treatment: 'net', every price and cost is given net of VAT (VAT flows: vat_included)")
+    vat_included: bool | None = Field(
+        None, description="the cash flows carry the project's VAT: input VAT on the investment credited against "
+                          "output VAT on the electricity sold, surcharges, wind refund [true/false]; prices stay net")
+    vat_rate_pct: Annotated[float, Field(ge=0, le=30)] | None = Field(
+        None, description="VAT rate on electricity and equipment [%] (13 %)")
+    vat_surcharge_pct: Annotated[float, Field(ge=0, le=30)] | None = Field(
+        None, description="surcharges on the VAT paid (城建税 + 教育费附加 + 地方教育附加) [% of the VAT paid]")
+    wind_vat_refund_pct: Annotated[float, Field(ge=0, le=100)] | None = Field(
+        None, description="share of the VAT paid on wind electricity refunded (即征即退, 财税〔2015〕74号) [%]")
     depreciation_years: Annotated[int, Field(ge=1, le=60)] | None = Field(
         None, description="straight-line depreciation period of the investment [years]")
     salvage_fraction: Annotated[float, Field(ge=0, le=1)] | None = Field(
