@@ -35,7 +35,8 @@ class FinanceParams:
     Attributes
     ----------
     evaluation_years : int
-        Years of operation N; the cash-flow table has t = 0 (investment) .. N.
+        Years of operation N; the cash-flow table has t = 0 (investment) .. N. Default: the
+        project's life (:func:`gdc.profiles.life.life_span`).
     discount_rate : float [1/yr]
     debt_share : float
         Share of the initial investment borrowed at t = 0.
@@ -53,6 +54,7 @@ class FinanceParams:
     om_escalation, tariff_escalation : float [1/yr]
         Year t's O&M (prices) are year 1's times ``(1 + e)^(t - 1)``.
     storage_replacement_year : int
+        Default: the life model's (:func:`gdc.profiles.life.degradation_params`).
     storage_replacement_cny_per_kwh : float [CNY/kWh]
     storage_replacement_share : float
     certificate_cny_per_mwh : float [CNY/MWh]
@@ -113,7 +115,6 @@ class FinanceParams:
 def _from_preset(p: dict[str, Any]) -> dict[str, Any]:
     """The preset's nested layout flattened to :class:`FinanceParams` field names."""
     return {
-        "evaluation_years": int(p["evaluation_years"]),
         "discount_rate": float(p["discount_rate"]),
         "debt_share": float(p["debt"]["share"]),
         "interest_rate": float(p["debt"]["interest_rate"]),
@@ -130,7 +131,6 @@ def _from_preset(p: dict[str, Any]) -> dict[str, Any]:
         "salvage_fraction": float(p["depreciation"]["salvage_fraction"]),
         "om_escalation": float(p["escalation"]["om"]),
         "tariff_escalation": float(p["escalation"]["tariff"]),
-        "storage_replacement_year": int(p["storage_replacement"]["year"]),
         "storage_replacement_cny_per_kwh": float(p["storage_replacement"]["cny_per_kwh"]),
         "storage_replacement_share": float(p["storage_replacement"]["share"]),
         "certificate_cny_per_mwh": float(p["green_certificate"]["cny_per_mwh"]),
@@ -158,8 +158,15 @@ def finance_params(site: Site, **overrides: Any) -> FinanceParams:
     >>> p.income_tax_rate, p.evaluation_years, p.sources["income_tax_rate"]
     (0.25, 25, 'preset')
     """
+    from gdc.profiles.life import degradation_params, life_span
+
     values = _from_preset(load_finance_preset(site.finance.preset))
     sources = dict.fromkeys(values, "preset")
+    # one copy of the years: the cash flows cover the project's life, and pay for the battery in the
+    # year the life model renews it (its preset, or degradation:/finance: in the site file)
+    values["evaluation_years"] = life_span(site)[1]
+    values["storage_replacement_year"] = degradation_params(site).storage_replacement_year
+    sources["evaluation_years"] = sources["storage_replacement_year"] = "life"
     if site.economics.discount_rate is not None:
         values["discount_rate"] = float(site.economics.discount_rate)
         sources["discount_rate"] = "economics"
