@@ -33,11 +33,10 @@ COLUMNS: tuple[tuple[str, str, str, str], ...] = (
     ("cost_change_pct", "cost change [%]", "成本变化 [%]", "+.2f"),
     ("pv_mw", "PV [MW]", "光伏 [MW]", ".1f"),
     ("wind_mw", "wind [MW]", "风电 [MW]", ".1f"),
-    ("storage_power_mw", "storage [MW]", "储能 [MW]", ".1f"),
-    ("storage_energy_mwh", "storage [MWh]", "储能 [MWh]", ".1f"),
+    ("storage", "storage [MW/MWh]", "储能 [MW/MWh]", "storage"),
     ("project_irr_pct", "project IRR [%]", "项目IRR [%]", ".2f"),
     ("npv_cny", "NPV [10^4 CNY]", "净现值 [万元]", "wan"),
-    ("composite_price_cny_per_kwh", "composite price [CNY/kWh]", "综合电价 [元/kWh]", ".4f"),
+    ("composite_price_cny_per_kwh", "composite [CNY/kWh]", "综合电价 [元/kWh]", ".4f"),
 )
 #: Columns of the CSV and workbook (raw numbers, CNY), in this order when present.
 EXPORT_COLUMNS = ("id", "parameter", "change_pct", "value", "rule", "level", "status", "cost_cny_per_year",
@@ -56,6 +55,11 @@ def _fmt(x: Any, fmt: str) -> str:
     if fmt == "wan":
         return f"{float(x) / 1e4:,.1f}"
     return format(float(x), fmt)
+
+
+def _storage(r: dict[str, Any]) -> str:
+    p, e = r.get("storage_power_mw"), r.get("storage_energy_mwh")
+    return "-" if p is None or e is None else f"{p:.1f} / {e:.1f}"
 
 
 def _label(study: dict[str, Any], name: str, lang: str) -> str:
@@ -102,7 +106,8 @@ def study_table(study: dict[str, Any], lang: str = "en") -> tuple[list[str], lis
                 first = [_label(study, name, lang), f"{r.get('change_pct', 0.0):+g}", shown]
         else:
             first = [f"{r.get('level'):g}"]
-        cells = [_status(r.get("status", ""), lang) if k == "status" else _fmt(r.get(k), f) for k, _, _, f in cols]
+        cells = [_status(r.get("status", ""), lang) if k == "status" else _storage(r) if k == "storage"
+                 else _fmt(r.get(k), f) for k, _, _, f in cols]
         note = r.get("advice") or r.get("error") or ""
         if r.get("certified_full_year") is False:
             note = ("未经全年校核" if zh else "not certified on the full year") + (f"; {note}" if note else "")
@@ -212,7 +217,8 @@ def capacity_lines(study: dict[str, Any], lang: str = "en"):
             ax.set_xlabel("变化 [%]" if lang == "zh" else "change [%]")
         for k in range(len(params), nrows * cols):
             axes[k // cols][k % cols].set_visible(False)
-        fig.legend(loc="outside lower center", ncols=4, frameon=False)
+        if axes[0][0].get_legend_handles_labels()[0]:
+            fig.legend(loc="outside lower center", ncols=4, frameon=False)
     return fig
 
 
@@ -249,7 +255,8 @@ def tradeoff_chart(study: dict[str, Any], lang: str = "en"):
         _capacity_series(bottom, x, [r if not b else {} for r, b in zip(rows, bad, strict=True)], lang, legend=True)
         bottom.set_ylabel("MW / MWh")
         bottom.set_xlabel(label)
-        bottom.legend(loc="upper left", frameon=True, ncols=2, fontsize=BASE_FONT - 2)
+        if bottom.get_legend_handles_labels()[0]:
+            bottom.legend(loc="upper left", frameon=True, ncols=2, fontsize=BASE_FONT - 2)
     return fig
 
 

@@ -47,19 +47,24 @@ class HowToSize:
         The typical-day certificate (:func:`gdc.optimise.typical.size_site_typical`).
     gap : float or None
         The exact LP's self-use-first gap (None: gdc's default).
+    objective : str
+        What the sizing minimises (``gdc size --objective``; ``cost`` the default).
     """
 
     kind: str = "size"
     typical_days: int = 0
     certificate: str = "lp"
     gap: float | None = None
+    objective: str = "cost"
 
     def describe(self) -> str:
         if self.kind == "dispatch":
             return "the base design re-dispatched (least-cost full-year dispatch, capacities fixed)"
         if self.typical_days:
-            return f"re-sized on {self.typical_days} typical days, certified on the full year"
-        return "re-sized by the exact full-year LP"
+            how = f"re-sized on {self.typical_days} typical days, certified on the full year"
+        else:
+            how = "re-sized by the exact full-year LP"
+        return how + (f" (objective {self.objective})" if self.objective != "cost" else "")
 
 
 @dataclass(frozen=True)
@@ -166,10 +171,13 @@ def _solve(site: Any, profiles: Any, how: HowToSize) -> Any:
     if how.typical_days:
         from gdc.optimise.typical import size_site_typical
 
-        return size_site_typical(site, n_days=how.typical_days, profiles=profiles, certificate=how.certificate)
+        extra = {"objective": how.objective} if how.objective != "cost" else {}
+        return size_site_typical(site, n_days=how.typical_days, profiles=profiles, certificate=how.certificate,
+                                 **extra)
     from gdc.optimise.size import SELF_USE_GAP, size_site
 
-    return size_site(site, profiles, gap=SELF_USE_GAP if how.gap is None else how.gap)
+    extra = {"objective": how.objective} if how.objective != "cost" else {}
+    return size_site(site, profiles, gap=SELF_USE_GAP if how.gap is None else how.gap, **extra)
 
 
 def _advice(exc: InfeasibleError) -> str | None:
@@ -198,11 +206,11 @@ def evaluate_point(point: StudyPoint, how: HowToSize, keep_result: bool = False)
         from gdc.finance.cashflow import finance_of
         from gdc.screen.evaluate import cached_profiles
 
-        with tempfile.TemporaryDirectory(prefix="gdc-study-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="gdc-study-") as tmp:  # scaled prices, read until the row is made
             site = point_site(point, tmp)
             result = _solve(site, cached_profiles(site), how)
             fin = finance_of(result)
-        row.update(result_row(result, fin))
+            row.update(result_row(result, fin))
         if keep_result:
             result.extra["finance"] = fin.as_dict()
     except InputError as exc:
