@@ -216,3 +216,35 @@ def test_bad_horizon_options_are_input_errors(tmp_path, args, field):
     r = CliRunner().invoke(cli, ["size", str(pv_site(tmp_path)), *args])
     assert r.exit_code == 2, r.output
     assert field in r.output
+
+
+def test_a_year_no_design_can_meet_is_named(tmp_path):
+    """PV at most 19 MW: 2028-2029 need 18 MW (30 % of the 240 MWh day at 4 MWh/MW), but 2030's 35 %
+    (84 MWh) needs more than the 80 MWh that direct use reaches at 20 MW or more, so no design complies
+    in 2030: exit code 1, the message names 2030."""
+    path = pv_site(tmp_path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["sources"][0]["capacity_mw"] = {"min": 0, "max": 19}
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    r = CliRunner().invoke(cli, ["size", str(path), "--years", "2028-2030"])
+    assert r.exit_code == 1, r.output
+    assert "in 2030" in r.output
+    ok = CliRunner().invoke(cli, ["size", str(path), "--years", "2028-2029", "--json"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.output)["horizon"]["build_plan"][0]["add"]["pv"] == pytest.approx(18.0, abs=1e-4)
+
+
+def test_staged_sample_adds_pv_as_the_load_grows():
+    """sample_sites/staged-storage: the load is 60 % of its full value in 2026, so the 2026 rules
+    (self-use >= 60 % of the available PV, export <= 20 %) cap the PV one build can have; with the
+    file's stages [2026, 2028, 2030] the first stage is that same PV, PV is added in 2028 when the load
+    reaches its full value, and the annualised cost is lower than the single build's."""
+    site = read_site(REPO / "sample_sites" / "staged-storage" / "size.yaml")
+    years = list(range(2026, 2032))
+    one = size_horizon(site, years, stages=[2026]).extra["horizon"]
+    staged = size_horizon(site, years).extra["horizon"]
+    assert one["certified"] and staged["certified"]
+    assert [r["year"] for r in staged["build_plan"]] == [2026, 2028, 2030]
+    assert staged["build_plan"][0]["add"]["PV"] == pytest.approx(one["build_plan"][0]["add"]["PV"], rel=1e-4)
+    assert staged["build_plan"][1]["add"]["PV"] > 1.0
+    assert staged["objective_cny_per_yr"] < 0.9 * one["objective_cny_per_yr"]

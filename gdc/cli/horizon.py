@@ -184,7 +184,7 @@ def size_years(site_file: Path, years_text: str, *, json_out: str | None, hourly
     years_text : str
         ``2026-2035``, ``all``, ``2029`` or ``2026,2030`` (:func:`gdc.profiles.life.parse_years`).
     n_days : int
-        Typical days per weather year (0: the default 16).
+        Typical days per weather year (0: the default, :data:`gdc.optimise.horizon.N_DAYS`).
     exact : bool
         The stacked full-year LP instead of typical days.
     weather_pass : float
@@ -195,7 +195,7 @@ def size_years(site_file: Path, years_text: str, *, json_out: str | None, hourly
     """
     from gdc.cli.design import _finance, _solve
     from gdc.cli.outputs import emit_check, write_reports, write_site_file
-    from gdc.optimise.horizon import size_horizon
+    from gdc.optimise.horizon import N_DAYS, size_horizon
     from gdc.profiles.life import parse_years
     from gdc.site.schema import read_site
 
@@ -203,21 +203,28 @@ def size_years(site_file: Path, years_text: str, *, json_out: str | None, hourly
     years = parse_years(years_text, site)
     stages = parse_stages(stages_text, site)
     if json_out != "-":
-        how = "the stacked full-year LP" if exact else f"{n_days or 16} typical days per weather year, certified " \
+        how = "the stacked full-year LP" if exact else f"{n_days or N_DAYS} typical days per weather year, certified " \
                                                        "on every full year"
         click.echo(f"sizing over {len(years)} year(s): {how} ...", err=True)
-    result = _solve(lambda: size_horizon(site, years, n_days=n_days or 16, exact=exact, weather_pass=weather_pass,
+    result = _solve(lambda: size_horizon(site, years, n_days=n_days or N_DAYS, exact=exact, weather_pass=weather_pass,
                                          progress=_progress(), stages=stages, certificate=certify),
                     site, json_out, lang)
     h = result.extra["horizon"]
     _finance(result)
+    if len(h["build_plan"]) == 1:  # one build: the cash flows over the life (gdc.finance.life, issue 14)
+        from gdc.finance.life import life_finance
+
+        result.extra["finance"] = life_finance(site, result.design, h["weathers"]).as_dict()
     path_text, path_data = _check_path(site, h, result, lang) if json_out != "-" or report or xlsx_out else ([], None)
     if path_data is not None:
         result.extra["life_path"] = path_data
     emit_check(result, json_out=json_out, hourly=hourly, lang=lang, definitions=definitions,
                title=f"size --years (the first year, {h['years'][0]})")
     if json_out != "-":
-        click.echo("\n".join(["", *horizon_lines(h, lang), *path_text]))
+        from gdc.finance.text import finance_lines, life_line
+
+        click.echo("\n".join(["", *horizon_lines(h, lang), *path_text, "", *finance_lines(result.extra["finance"], lang),
+                               *life_line(result.extra["finance"], lang)]))
     write_reports(result, report, xlsx_out, lang)
     write_site_file(result, write_site)
     sys.exit(0 if h["certified"] and result.exit_code == 0 else 1)

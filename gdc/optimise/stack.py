@@ -8,9 +8,13 @@ than one year's Pyomo model), and the blocks are assembled into one block-diagon
 (:class:`StackedLP`) whose capacity columns are shared:
 
 * the capacity of ``k`` in service in block ``b`` (year ``Y_b``) is the sum of the additions
-  ``x_k,s`` of every stage ``s`` with ``Y_s <= Y_b``: the block's capacity column is replaced by
-  those additions (its coefficients copied onto each of them). With one stage, ``x_k`` is the
-  capacity and its bounds are the site's ``[lo_k, hi_k]``; with several, ``x_k,s0 >= lo_k``,
+  ``x_k,s`` of every stage ``s`` with ``Y_s <= Y_b``: each block keeps its own capacity column,
+  tied by one row ``cap_b,k - sum_{s: Y_s <= Y_b} x_k,s = 0`` (``link="rows"``, the default), or
+  the block's column is replaced by those additions, its coefficients copied onto each
+  (``link="merge"``). The same LP; with the rows the capacity columns are dense within one block
+  only, which the interior point factorises faster (a 10-year stack of 32 typical days on the V3
+  case, 60k columns: 15.9 s against 20.0 s, one run each, 2026-12-01). With one stage ``x_k`` is
+  the capacity, within the site's ``[lo_k, hi_k]``; with several, ``x_k,s0 >= lo_k``,
   ``x_k,s >= 0`` and one row ``sum_s x_k,s <= hi_k``;
 * objective [CNY/yr]: ``sum_k,s a_k,s W_s x_k,s + sum_b w_b (c_b' y_b + K_b)``, with ``a_k,s`` the
   annual capital and fixed O&M cost of ``k`` at stage ``s``'s costs, ``W_s`` the weight of the
@@ -208,8 +212,10 @@ class StackedLP:
         HiGHS options (default :func:`gdc.optimise.solve.default_options` for the size).
     """
 
-    def __init__(self, blocks: list[BlockLP], plan: Plan, options: dict[str, Any] | None = None) -> None:
+    def __init__(self, blocks: list[BlockLP], plan: Plan, options: dict[str, Any] | None = None,
+                 link: str = "rows") -> None:
         self.blocks, self.plan = blocks, plan
+        self.link = link
         keys = sorted({k for b in blocks for k in b.cap_cols}, key=lambda k: (k in (STORAGE_P, STORAGE_E), k))
         self.keys = keys
         n_st = len(plan.stage_years)
@@ -250,6 +256,8 @@ class StackedLP:
         is_cap = np.zeros(b.n_cols, dtype=bool)
         for j in b.cap_cols.values():
             is_cap[j] = True
+        if self.link == "rows":  # the block keeps its own capacity columns, tied by rows (below)
+            return (b.rows + self.row_off[i], gcol[b.cols], vals, lo, hi, clo, chi)
         keep = ~is_cap[b.cols]
         rows = [b.rows[keep] + self.row_off[i]]
         cols = [gcol[b.cols[keep]]]
@@ -286,6 +294,17 @@ class StackedLP:
             clo[sl], chi[sl] = blo, bhi
             offset += w * b.offset
         extra_r = self.n_block_rows
+        if self.link == "rows":  # cap_b,k - sum_{s in service} x_k,s = 0
+            for i, b in enumerate(self.blocks):
+                stages = plan.in_service(plan.block_years[i])
+                for k, j in b.cap_cols.items():
+                    idx = [self.col_off[i] + j] + [self.cap_index[(k, s)] for s in stages]
+                    rows.append(np.full(len(idx), extra_r, dtype=np.int64))
+                    cols.append(np.asarray(idx, dtype=np.int64))
+                    data.append(np.asarray([1.0] + [-1.0] * len(stages)))
+                    rlo.append(np.array([0.0]))
+                    rhi.append(np.array([0.0]))
+                    extra_r += 1
         for k in self.keys:
             lo_k, hi_k = plan.bounds[k]
             for s in range(n_st):
