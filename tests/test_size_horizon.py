@@ -209,6 +209,8 @@ def test_cli_size_years_json_and_text(tmp_path):
     (["--years", "2028-2031", "--stages", "2035"], "stages"),
     (["--years", "2028-2031", "--gap", "0.01"], "--gap"),
     (["--stages", "2028,2030"], "--years"),
+    (["--years", "2028-2031", "--exact", "--typical-days", "8"], "--typical-days"),
+    (["--years", "2028-2031", "--weather-pass", "1.5"], "--weather-pass"),
 ])
 def test_bad_horizon_options_are_input_errors(tmp_path, args, field):
     """Bad stage years, options that do not apply with --years, and horizon options without --years:

@@ -230,13 +230,15 @@ def size_years(site_file: Path, years_text: str, *, json_out: str | None, hourly
     sys.exit(0 if h["certified"] and result.exit_code == 0 else 1)
 
 
-def refuse_with_years(*, year: int | None, save_lp: str | None, gap: float | None, objective: str) -> None:
+def refuse_with_years(*, year: int | None, save_lp: str | None, gap: float | None, objective: str,
+                      exact: bool = False, typical_days: int = 0) -> None:
     """Refuse the options of ``gdc size`` that do not apply with ``--years``.
 
     Raises
     ------
     InputError
-        For ``--year``, ``--save-lp``, ``--gap`` and an ``--objective`` other than cost, with the fix.
+        For ``--year``, ``--save-lp``, ``--gap``, an ``--objective`` other than cost, and ``--exact``
+        with ``--typical-days``, with the fix.
     """
     if year is not None:
         raise InputError("give --year or --years, not both", field="--years",
@@ -247,6 +249,9 @@ def refuse_with_years(*, year: int | None, save_lp: str | None, gap: float | Non
     if gap is not None:
         raise InputError("--gap sets one year's self-use-first search; --years certifies its design on every "
                          "full year", field="--gap", fix="drop --gap")
+    if exact and typical_days:
+        raise InputError("--exact solves the stacked full-year LP; --typical-days sets the fast path's days",
+                         field="--typical-days", fix="drop one of the two")
     if objective != "cost":
         raise InputError("--years minimises the annualised equivalent of the present value of the costs",
                          field="--objective", fix="drop --objective, or size one year with --year Y --objective ...")

@@ -38,7 +38,8 @@ Fast path (default)
    added to its weather year's days, and the stack is solved again. After ``max_rounds`` the
    exact path decides.
 
-Exact path (``exact=True``): the stacked full-year LP. Its self-use-first rows are secants over
+Exact path (``exact=True``): the stacked full-year LP (the interior point without crossover,
+:data:`STACK_OPTIONS`). Its self-use-first rows are secants over
 the capacity bounds, a relaxation (:func:`gdc.optimise.model.define_exchange_constraints`): when
 its dispatch does not serve the load first in every hour, the renewables are fixed at its values
 and the stack is solved again with those rows exact (storage free), which gives a compliant
