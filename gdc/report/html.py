@@ -150,6 +150,7 @@ def _summary(result: Any, lang: str) -> str:
         (word("rule_set", lang), f"{esc(rs.key)}{esc(chain)}<br>{esc(rs.title(lang))}"),
         (word("year", lang), f"{site.year} &nbsp; ({word('start', lang)}: {site.effective_start_year})"),
         (word("hours", lang), esc(rows)),
+        ("项目寿命" if lang == "zh" else "life", esc(p.life.describe(lang)) if p.life is not None else ""),
         (word("dispatch", lang), esc(word("dispatch_" + result.balance.source, lang))),
         (word("spot", lang), esc(word("spot_" + str(result.spot_market), lang))),
         (word("design", lang), esc(design_line(result, lang))),
@@ -314,6 +315,8 @@ def _plots(result: Any, lang: str, plot_lang: str) -> str:
 def render_html(result: Any, lang: str = "en") -> str:
     """The whole HTML report of a check result (a :class:`~gdc.check.CheckResult`)."""
     from gdc import __version__
+    from gdc.report.life import life_html
+    from gdc.report.tradeoff import study_html
     from gdc.report.users import users_html
 
     plot_lang = lang  # SVG text: the reader's browser draws Chinese labels with its own fonts
@@ -326,6 +329,7 @@ def render_html(result: Any, lang: str = "en") -> str:
         f'<div class="subtitle">{esc(word("report_title", lang))} · {esc(result.rule_set.title(lang))} · '
         f"{esc(word('year', lang))} {result.site.year}</div>",
         f"<h2>{esc(word('summary', lang))}</h2>", _summary(result, lang),
+        life_html(result, lang, plot_lang),  # gdc check --years: the yearly path (gdc.report.life)
         f"<h2>{esc(word('rules', lang))}</h2>", _verdicts(result, lang),
         _checklist(result, lang),
         _energy(result, lang),
@@ -334,6 +338,7 @@ def render_html(result: Any, lang: str = "en") -> str:
         _threshold_paths(result, lang, plot_lang),
         _cost(result, lang, plot_lang),
         _finance(result, lang, plot_lang),
+        study_html((result.extra or {}).get("study"), lang),  # gdc size --sensitivity / --pareto (gdc.report.tradeoff)
         _definitions(result, lang),
         _readings(result, lang),
     ]

@@ -148,6 +148,17 @@ def _summary(ws, result: Any, lang: str) -> None:
         (word("year", lang), site.year, ""),
         (word("start", lang), site.effective_start_year, ""),
         (word("hours", lang), float(p.weights.sum()) if not p.is_full_year else p.hours, "h"),
+    ]
+    life = p.life  # the year of the project's life and the factors applied to its profiles (gdc.profiles.life)
+    if life is not None:
+        zh = lang == "zh"
+        rows += [("运营年" if zh else "year of life", life.year_of_life, ""),
+                 ("气象年" if zh else "weather year", life.weather or "", ""),
+                 ("光伏出力系数" if zh else "PV output factor", life.pv, "-"),
+                 ("风电出力系数" if zh else "wind output factor", life.wind, "-"),
+                 ("储能可用容量系数" if zh else "usable storage energy factor", life.storage_energy, "-"),
+                 ("负荷系数" if zh else "load factor", life.load, "-")]
+    rows += [
         (word("dispatch", lang), word("dispatch_" + result.balance.source, lang), ""),
         (word("spot", lang), word("spot_" + str(result.spot_market), lang), ""),
         (word("status", lang), word(result.status, lang), ""),
