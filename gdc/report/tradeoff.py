@@ -45,6 +45,11 @@ EXPORT_COLUMNS = ("id", "parameter", "change_pct", "value", "rule", "level", "st
                   "equity_irr_pct", "payback_years", "lcoe_cny_per_mwh", "composite_price_cny_per_kwh",
                   "green_power_price_cny_per_kwh", "self_use_share", "load_share", "export_share", "binding_rule",
                   "sizing", "certified_full_year", "advice", "error", "run_time_s")
+#: Columns of the points that are structured data, kept out of the CSV and the workbook (in --json).
+NESTED_COLUMNS = ("advice_items",)
+
+
+_OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
 
 
 def _fmt(x: Any, fmt: str) -> str:
@@ -60,6 +65,16 @@ def _fmt(x: Any, fmt: str) -> str:
 def _storage(r: dict[str, Any]) -> str:
     p, e = r.get("storage_power_mw"), r.get("storage_energy_mwh")
     return "-" if p is None or e is None else f"{p:.1f} / {e:.1f}"
+
+
+def _advice(r: dict[str, Any], lang: str) -> str:
+    """An infeasible point's least-change advice in ``lang`` (``advice_items``), else ''."""
+    items = r.get("advice_items") or []
+    if not items:
+        return ("单独调整任一容量边界均无法使其可行" if lang == "zh" else "") if r.get("advice") else ""
+    from gdc.optimise.advice import advice_sentence
+
+    return "; ".join(advice_sentence(a, lang) for a in items)
 
 
 def _label(study: dict[str, Any], name: str, lang: str) -> str:
@@ -90,7 +105,7 @@ def study_table(study: dict[str, Any], lang: str = "en") -> tuple[list[str], lis
         units = {p["name"]: p["unit"] for p in study.get("parameters", [])}
     else:
         unit = study.get("unit") or ""
-        head = [f"{study['rule']} {study.get('op') or ''} [{unit}]".replace("  ", " ")]
+        head = [f"{study['rule']} {_OPS.get(study.get('op') or '', study.get('op') or '')} [{unit}]".replace("  ", " ")]
     headers = head + [c[2] if zh else c[1] for c in cols] + ["说明" if zh else "note"]
     rows = []
     for r in study["points"]:
@@ -108,7 +123,7 @@ def study_table(study: dict[str, Any], lang: str = "en") -> tuple[list[str], lis
             first = [f"{r.get('level'):g}"]
         cells = [_status(r.get("status", ""), lang) if k == "status" else _storage(r) if k == "storage"
                  else _fmt(r.get(k), f) for k, _, _, f in cols]
-        note = r.get("advice") or r.get("error") or ""
+        note = _advice(r, lang) or r.get("advice") or r.get("error") or ""
         if r.get("certified_full_year") is False:
             note = ("未经全年校核" if zh else "not certified on the full year") + (f"; {note}" if note else "")
         rows.append(first + cells + [note])
@@ -233,7 +248,7 @@ def tradeoff_chart(study: dict[str, Any], lang: str = "en"):
                      for r in rows])
     bad = np.array([r.get("status") in ("infeasible", "error") for r in rows])
     unit = study.get("unit") or ""
-    label = f"{study['rule']} {study.get('op') or ''} [{unit}]"
+    label = f"{study['rule']} {_OPS.get(study.get('op') or '', study.get('op') or '')} [{unit}]"
     thr = study.get("site_threshold")
     with style(lang):
         fig = new_figure(6.4)
@@ -316,7 +331,7 @@ def study_frame(study: dict[str, Any]) -> Any:
     """The study's points as a DataFrame: :data:`EXPORT_COLUMNS` first (raw numbers), the rest after."""
     import pandas as pd
 
-    df = pd.DataFrame(study["points"])
+    df = pd.DataFrame(study["points"]).drop(columns=list(NESTED_COLUMNS), errors="ignore")
     first = [c for c in EXPORT_COLUMNS if c in df.columns]
     return df[first + [c for c in df.columns if c not in first]]
 

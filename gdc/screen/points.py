@@ -219,7 +219,8 @@ def evaluate_point(point: StudyPoint, how: HowToSize, keep_result: bool = False)
         row.update(status="error", error=one_line(exc))
         result = None
     except InfeasibleError as exc:
-        row.update(status="infeasible", error=str(exc).split("\n", 1)[0], advice=_advice(exc))
+        items = [a for a in (getattr(exc.explanation, "advice", None) or []) if a.get("advised") is not None]
+        row.update(status="infeasible", error=str(exc).split("\n", 1)[0], advice=_advice(exc), advice_items=items)
         result = None
     except Exception as exc:  # noqa: BLE001 - one broken point must not stop the study
         row.update(status="error", error=f"internal error: {type(exc).__name__}: {exc}".replace("\n", " "))
