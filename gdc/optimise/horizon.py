@@ -41,9 +41,12 @@ Fast path (default)
 Exact path (``exact=True``): the stacked full-year LP (the interior point without crossover,
 :data:`STACK_OPTIONS`). Its self-use-first rows are secants over
 the capacity bounds, a relaxation (:func:`gdc.optimise.model.define_exchange_constraints`): when
-its dispatch does not serve the load first in every hour, the renewables are fixed at its values
-and the stack is solved again with those rows exact (storage free), which gives a compliant
-design; the first objective is a lower bound, and the gap between the two is reported.
+its dispatch does not serve the load first in every hour, its design is certified on every full
+year (capacities fixed: the rows are exact); when a year fails, the renewables are fixed at its
+values and the stack is solved again with those rows exact (storage free). Either gives a
+compliant design; the relaxation's objective is a lower bound, and the gap is reported. (V3 case,
+3 years: the relaxation's design certified in 7 s at 82,092,661 CNY/yr, against 82,090,145 after
+the second stacked solve of 46 s; the bound 80,553,890.)
 
 ``weather_pass`` below 1 (``--weather-pass 0.9``): in every year the design must pass in at least
 ``ceil(p n_w)`` of the ``n_w`` weather years. Which weather years may fail is chosen greedily
@@ -627,7 +630,7 @@ def size_horizon(site: Site, years: list[int], weathers: list[str | None] | None
         raise ValueError(f"certificate must be 'lp' or 'dispatch', not {certificate!r}")
     inp = inputs if inputs is not None else prepare_horizon(site, years, weathers, stages)
     if exact:
-        return _exact(inp, weather_pass, progress, t0)
+        return _exact(inp, weather_pass, progress, t0, workers)
     return _fast(inp, n_days, weather_pass, progress, certificate, max_rounds, workers, t0)
 
 
@@ -694,13 +697,14 @@ def _fast(inp: HorizonInputs, n_days: int, share: float, progress: Callable[[str
             break  # a failure the tightening cannot reach (unserved load): the exact path decides
     if progress is not None:
         progress("typical days not certified: the stacked full-year LP decides")
-    res = _exact(inp, share, progress, t0)
+    res = _exact(inp, share, progress, t0, workers)
     res.extra["horizon"]["rounds"] = len(history) + 1
     res.extra["horizon"]["fallback"] = "stacked full-year LP"
     return res
 
 
-def _exact(inp: HorizonInputs, share: float, progress: Callable[[str], None] | None, t0: float) -> CheckResult:
+def _exact(inp: HorizonInputs, share: float, progress: Callable[[str], None] | None, t0: float,
+           workers: int = 1) -> CheckResult:
     from gdc.optimise.size import FLOW_TOL, _storage_template, self_use_first_shortfall
 
     blocks_lp = []
@@ -739,6 +743,21 @@ def _exact(inp: HorizonInputs, share: float, progress: Callable[[str], None] | N
     short = max((float(self_use_first_shortfall(bl).max()) for bl in bals), default=0.0)
     status = "exact"
     if short > FLOW_TOL and free_src:
+        # first the relaxation's whole design, certified year by year (fixed capacities: the
+        # self-use-first rows are exact); when a year fails, the stack with the renewables fixed
+        certs = certify_all(inp, adds, "lp", workers, progress)
+        if not _short_years(inp, certs, share):
+            res = _result(inp, adds, certs, dropped, [{"round": 1, "relaxation_cny_per_yr": lower}], t0, share,
+                          how="stacked full-year LP, its design certified on every full year", lower_bound=lower)
+            h = res.extra["horizon"]
+            gap = max(0.0, (h["objective_cny_per_yr"] - lower) / max(1.0, abs(h["objective_cny_per_yr"])))
+            h["self_use_first"] = {"status": "the relaxation's design, certified on every full year",
+                                   "lower_bound_cny_per_yr": lower, "gap": gap}
+            res.extra["optimiser"] = _optimiser("size --years --exact (stacked full-year LP)", stack, sol, blocks_lp)
+            if progress is not None:
+                progress(f"the relaxation's design certified on every year: {h['objective_cny_per_yr']:,.0f} CNY/yr, "
+                         f"gap {100 * gap:.2f} %")
+            return res
         stack.fix_renewables({k: adds[k] for k in free_src})
         sol2 = stack.solve()
         if not sol2.optimal:
