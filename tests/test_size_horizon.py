@@ -250,3 +250,29 @@ def test_staged_sample_adds_pv_as_the_load_grows():
     assert staged["build_plan"][0]["add"]["PV"] == pytest.approx(one["build_plan"][0]["add"]["PV"], rel=1e-4)
     assert staged["build_plan"][1]["add"]["PV"] > 1.0
     assert staged["objective_cny_per_yr"] < 0.9 * one["objective_cny_per_yr"]
+
+
+def test_fixed_renewables_in_the_stack_equal_the_model_built_with_them_fixed(tmp_path):
+    """StackedLP.fix_renewables makes the secant rows of a box of one point: one block with PV 150 MW
+    and wind 40 MW fixed that way (storage free) has the optimum of the single-year LP built with
+    those capacities as fixed bounds (where the self-use-first rule is variable bounds)."""
+    from dataclasses import replace
+
+    from gdc.optimise.model import CapacityBounds
+
+    site = read_site(ramp_days_site(tmp_path))
+    inp = prepare_horizon(site, [2026])
+    b = inp.blocks[0]
+    data = lp_data(b.site, b.profiles, b.costs, b.rule_set, inp.bounds)
+    caps = {"PV Lingwu": 150.0, "Wind Helan": 40.0}
+    fixed = replace(data, bounds=CapacityBounds(sources={k: (v, v) for k, v in caps.items()},
+                                                storage_power=data.bounds.storage_power,
+                                                storage_energy=data.bounds.storage_energy))
+    ref = solve_data(fixed, b.profiles.export_forbidden)
+    stack = StackedLP([compile_block(data)], inp.plan)
+    stack.fix_renewables({k: [v] for k, v in caps.items()})
+    sol = stack.solve()
+    assert sol.optimal and ref.solution.optimal
+    assert sol.objective == pytest.approx(ref.objective, rel=1e-7)
+    assert stack.additions(sol.x)["storage_energy"][0] == pytest.approx(ref.design.storage_energy_mwh, rel=1e-4,
+                                                                        abs=1e-3)
