@@ -227,7 +227,13 @@ def size_years(site_file: Path, years_text: str, *, json_out: str | None, hourly
                                *life_line(result.extra["finance"], lang)]))
     write_reports(result, report, xlsx_out, lang)
     write_site_file(result, write_site)
-    sys.exit(0 if h["certified"] and result.exit_code == 0 else 1)
+    sys.exit(1 if not h["certified"] or _site_rule_fails(h, result) else 0)
+
+
+def _site_rule_fails(h: dict[str, Any], result: Any) -> bool:
+    """A rule the sizing does not constrain (line distance, voltage, same city...) fails in the first year."""
+    energy = {v["rule"] for row in h["path"] for v in row["verdicts"]}
+    return any(v.status == "fail" and v.rule.id not in energy for v in result.verdicts)
 
 
 def refuse_with_years(*, year: int | None, save_lp: str | None, gap: float | None, objective: str,

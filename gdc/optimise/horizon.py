@@ -643,11 +643,14 @@ def _fast(inp: HorizonInputs, n_days: int, share: float, progress: Callable[[str
     extra: dict[str | None, tuple[int, ...]] = {w: () for w in inp.weathers}
     tighten: list[dict[str, float]] = [{} for _ in inp.blocks]
     cache: dict[tuple[Any, ...], BlockLP] = {}
+    td_cache: dict[tuple[Any, ...], Any] = {}
     history: list[dict[str, Any]] = []
     dropped: set[int] = set()
     for round_no in range(1, max_rounds + 1):
-        tds = {w: typical_days(first[w].profiles, n_days, first[w].costs, extra[w]) if full_year else None
-               for w in inp.weathers}
+        for w in inp.weathers:  # clustered once per weather year and set of extra days
+            if full_year and (w, extra[w]) not in td_cache:
+                td_cache[(w, extra[w])] = typical_days(first[w].profiles, n_days, first[w].costs, extra[w])
+        tds = {w: td_cache[(w, extra[w])] if full_year else None for w in inp.weathers}
         blocks_lp = []
         for i, b in enumerate(inp.blocks):
             td = tds[b.weather]
