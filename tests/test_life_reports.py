@@ -39,3 +39,24 @@ def test_workbook_summary_has_the_factors_as_numbers(result_2029, tmp_path):
     assert rows["PV output factor"] == pytest.approx(0.99 * 0.996 ** 2, rel=1e-12)
     assert rows["wind output factor"] == pytest.approx(0.984 ** 3, rel=1e-12)
     assert rows["load factor"] == pytest.approx(1.0)
+
+
+def test_a_sized_site_with_a_load_ramp_reads_back(tmp_path):
+    """``gdc size --write-site`` keeps ``load.by_year`` keyed by year (JSON mode had made the keys text)."""
+    import yaml
+
+    from gdc.exchange.write_site import write_sized_site
+    from gdc.operation.dispatch import Design
+
+    site = read_site(SITE)
+    data = yaml.safe_load(SITE.read_text(encoding="utf-8"))
+    data["load"]["by_year"] = {2026: 0.6, 2028: 1.0}
+    src = tmp_path / "site.yaml"
+    data["load"]["file"] = str(SITE.parent / "profiles.csv")
+    for s in data["sources"]:
+        s["profile"]["file"] = str(SITE.parent / "profiles.csv")
+    src.write_text(yaml.safe_dump(data), encoding="utf-8")
+    site = read_site(src)
+    out = write_sized_site(site, Design.from_site(site), tmp_path / "sized.yaml")
+    again = read_site(out)
+    assert again.load.by_year == {2026: 0.6, 2028: 1.0}

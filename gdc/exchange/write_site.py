@@ -33,6 +33,10 @@ def _rebase(obj: Any, old: Path, new: Path) -> Any:
 def sized_site_dict(site: Site, design: Design, target: Path) -> dict[str, Any]:
     """The site as a mapping with the design's capacities, paths relative to ``target``."""
     data = site.model_dump(by_alias=True, exclude_unset=True, mode="json")
+    # JSON mode writes every mapping key as text; a load's by_year table is keyed by calendar year
+    for load in [data.get("load")] + [u.get("load") for u in data.get("users") or []]:
+        if isinstance(load, dict) and isinstance(load.get("by_year"), dict):
+            load["by_year"] = {int(k): v for k, v in load["by_year"].items()}
     for src in data["sources"]:
         src["capacity_mw"] = float(design.capacities_mw[src["name"]])
     if data.get("storage"):
