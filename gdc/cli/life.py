@@ -103,12 +103,18 @@ def check_years(site_file: Path, years_text: str, *, json_out: str | None, lang:
     years = parse_years(years_text, site)
     path = check_path(site, years, progress=path_progress())
     data = path.as_dict()
+    from gdc.finance.life import finance_of_path  # the cash flows over the life (issue 14)
+    from gdc.finance.text import finance_lines, life_line
+
+    data["finance"] = finance_of_path(path.result, path).as_dict()
     if json_out != "-":
         click.echo("\n".join([*_header(path, lang), "", *path_lines(data, lang, colour=sys.stdout.isatty())]))
+        click.echo("\n".join(["", *finance_lines(data["finance"], lang), *life_line(data["finance"], lang)]))
     if json_out:
         write_json(data, json_out)
     if report or xlsx_out:
         result = path.result
         result.extra["life_path"] = data
+        result.extra["finance"] = data["finance"]
         write_reports(result, report, xlsx_out, lang)
     sys.exit(path.exit_code)

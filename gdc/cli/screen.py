@@ -52,11 +52,14 @@ _debug_option = click.option("--debug", is_flag=True, expose_value=False, is_eag
 @click.option("--report", metavar="HTML", default=None, help="Also write a self-contained HTML summary.")
 @click.option("--xlsx", "xlsx_out", metavar="XLSX", default=None, help="Also write the ranked table as a workbook.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.option("--years", metavar="YEARS", default=None,
+              help="Check each candidate in every year of YEARS (2026-2040, all, 2029, 2026,2030): the first "
+                   "failing year, its binding rule and the number of failing years as columns.")
 @_debug_option
 def screen(candidates: Path, out_dir: Path, mode: str, typical_days: int, workers: int | None,
            scheduler: str | None,
            dask_local: int | None, resume: bool, overwrite: bool, chunk_size: int | None, top: int,
-           no_plot: bool, report: str | None, xlsx_out: str | None, quiet: bool) -> None:
+           no_plot: bool, report: str | None, xlsx_out: str | None, quiet: bool, years: str | None) -> None:
     """Screen many candidate sites: one row of results per candidate.
 
     CANDIDATES is a folder of site files (every *.yaml below it; a site.yaml takes its
@@ -80,6 +83,7 @@ def screen(candidates: Path, out_dir: Path, mode: str, typical_days: int, worker
       gdc screen candidates.csv -o results/ --workers 2 --xlsx results.xlsx
       gdc screen candidates.csv -o results/ --mode size --typical-days 8
       gdc screen candidates.csv -o results/ --resume    # complete an interrupted batch
+      gdc screen sample_sites/ -o results/ --years 2026-2035   # each design over ten years
     """
     from gdc.cli.main import _debug_enabled
     from gdc.cli.outputs import output_path, writing
@@ -95,6 +99,11 @@ def screen(candidates: Path, out_dir: Path, mode: str, typical_days: int, worker
     output_path(xlsx_out, "--xlsx")
     if mode == "size" and typical_days:
         mode = f"size:{typical_days}"
+    if years is not None:  # the years ride in the mode string (gdc.screen.life)
+        from gdc.screen.life import check_years_mode, life_mode
+
+        check_years_mode(mode, years)
+        mode = life_mode(mode, years)
     # worker processes are fresh interpreters: they ignore warnings too, unless --debug
     saved = os.environ.get("PYTHONWARNINGS")
     if not _debug_enabled():
@@ -109,6 +118,10 @@ def screen(candidates: Path, out_dir: Path, mode: str, typical_days: int, worker
             os.environ["PYTHONWARNINGS"] = saved
     if len(res.table):
         click.echo(render_summary(res.table, top=top, total=res.total))
+        if years is not None:
+            from gdc.screen.life import years_summary
+
+            click.echo("\n" + years_summary(res.table, top=top))
     png = None
     if not no_plot and len(res.table):
         try:

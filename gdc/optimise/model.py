@@ -153,6 +153,8 @@ class LPData:
     user_shares: dict[str, np.ndarray] = field(default_factory=dict)
     #: Multi-user sites: each user's annual load ``L_u = sum_t w_t L_u,t`` [MWh/yr].
     user_load_mwh: dict[str, float] = field(default_factory=dict)
+    #: The objective when not the annual cost (:class:`gdc.optimise.objectives.LinearObjective`).
+    objective: Any = None
 
     @property
     def has_storage(self) -> bool:
@@ -189,7 +191,8 @@ def lp_data(site: Site, profiles: Profiles, costs: Costs, rule_set: RuleSet,
     data.rules = rules + user_rows
     if st is not None:
         data.eta_c, data.eta_d = st.charge_efficiency, st.discharge_efficiency
-        data.soc_min, data.soc_max, data.sigma = st.soc_min, st.soc_max, st.self_discharge_per_h
+        fade = profiles.life.storage_energy if profiles.life is not None else 1.0  # the year's usable energy
+        data.soc_min, data.soc_max, data.sigma = st.soc_min * fade, st.soc_max * fade, st.self_discharge_per_h
         data.duration_min, data.duration_max = st.duration_h_min, st.duration_h_max
         data.grid_charging = st.grid_charging
     return data
@@ -677,9 +680,16 @@ def define_objective(m: Any, b: _Builder) -> None:
 
     ``a^cap`` [CNY/MW/yr], ``a_P`` [CNY/MW/yr], ``a_E`` [CNY/MWh/yr] annualised capital and
     fixed O&M, ``pi`` import price incl. fees, ``rho`` export price [CNY/MWh], ``K`` the fixed
-    costs (line, fixed charges; :mod:`gdc.operation.prices`).
+    costs (line, fixed charges; :mod:`gdc.operation.prices`). ``data.objective`` replaces it
+    (``gdc size --objective``, :mod:`gdc.optimise.objectives`).
     """
     pyo, data, T, w, names = b.pyo, b.data, b.T, b.w, b.names
+    if data.objective is not None:  # gdc size --objective (gdc.optimise.objectives)
+        obj = data.objective.expression(m, b)
+        if b.elastic:
+            obj = obj + b.slack_cost + sum(b.penalty * w[t] * m.unserved[t] for t in T)
+        m.cost = pyo.Objective(expr=obj, sense=pyo.minimize)
+        return
     cost = sum(data.cost_per_mw[k] * m.cap[k] for k in names)
     if b.storage:
         cost = cost + data.storage_cost_per_mw * m.P + data.storage_cost_per_mwh * m.E

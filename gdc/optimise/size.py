@@ -264,6 +264,7 @@ def explain_infeasible(site: Site, profiles: Profiles, data: LPData, rule_set: A
     """
     from gdc.optimise.advice import advice_sentence, least_changes
 
+    data = replace(data, objective=None)  # feasibility does not depend on the objective
     forbidden = profiles.export_forbidden
     tmpl = _storage_template(site)
     t0 = time.perf_counter()
@@ -717,7 +718,8 @@ def self_use_first_design(data: LPData, solved: Solved, forbidden: np.ndarray,
 
 def size_site(site: Site, profiles: Profiles | None = None, bounds: CapacityBounds | None = None,
               options: dict[str, Any] | None = None, save_lp: str | Path | None = None,
-              gap: float = SELF_USE_GAP, progress: Callable[[str], None] | None = None) -> CheckResult:
+              gap: float = SELF_USE_GAP, progress: Callable[[str], None] | None = None,
+              objective: str = "cost") -> CheckResult:
     """Least-cost capacities that comply with the site's rules, checked by the checker.
 
     Parameters
@@ -736,6 +738,9 @@ def size_site(site: Site, profiles: Profiles | None = None, bounds: CapacityBoun
         0.5 % of the annual cost; 1e-6 for the exact optimum, which takes many more LPs).
     progress : callable, optional
         Called with one line of text per LP of that search.
+    objective : str
+        ``cost`` (least annual cost), ``composite-price``, ``initial-investment`` or ``npv``
+        (:mod:`gdc.optimise.objectives`); ``extra["objective"]`` says which and its value.
 
     Returns
     -------
@@ -752,6 +757,10 @@ def size_site(site: Site, profiles: Profiles | None = None, bounds: CapacityBoun
     rule_set, _ = get_rule_set(site)
     costs = get_costs(site, profiles)
     data = lp_data(site, profiles, costs, rule_set, bounds)
+    if objective != "cost":
+        from gdc.optimise.objectives import with_objective
+
+        data = with_objective(data, objective, site, costs)
     solved = solve_data(data, profiles.export_forbidden, _storage_template(site), options=options,
                         save_lp=save_lp)
     if solved.solution.optimal and data.self_use_first:
@@ -770,7 +779,12 @@ def size_site(site: Site, profiles: Profiles | None = None, bounds: CapacityBoun
             raise InfeasibleError(f"no design within the bounds complies with {rule_set.key} in {site.year}\n"
                                   + exp.text(), exp)
         raise RuntimeError(f"HiGHS stopped with status '{solved.solution.status}'")
+    from gdc.optimise.objectives import dispatch_design, finish_objective
+
+    lp_objective = solved.objective
+    solved = dispatch_design(data, solved, profiles.export_forbidden, _storage_template(site))
     result = _finish(site, profiles, solved, costs, "size")
+    finish_objective(result, objective, lp_objective, data)
     result.notes.extend(user_dispatch_notes(site, profiles, result))
     return result
 

@@ -89,7 +89,7 @@ def _worst_days(site: Site, profiles: Profiles, solved, failing: set[str]) -> li
 
 
 def size_site_typical(site: Site, n_days: int = 16, profiles: Profiles | None = None,
-                      max_rounds: int = 5, certificate: str = "lp") -> CheckResult:
+                      max_rounds: int = 5, certificate: str = "lp", objective: str = "cost") -> CheckResult:
     """Least-cost compliant capacities sized on typical days and certified on the full year.
 
     Parameters
@@ -106,6 +106,9 @@ def size_site_typical(site: Site, n_days: int = 16, profiles: Profiles | None = 
         try a constructive full-year dispatch (renewable-first, exports within the annual cap;
         no LP, about 10x faster); its cost is an upper bound of the design's cost, because it
         ignores prices (8.9 % above the LP's on the V3 case); the LP is the fallback.
+    objective : str
+        As for :func:`gdc.optimise.size.size_site` (:mod:`gdc.optimise.objectives`): the typical
+        days' LP and the full-year certificate use it; ``extra["objective"]`` is its full-year value.
 
     Returns
     -------
@@ -118,18 +121,20 @@ def size_site_typical(site: Site, n_days: int = 16, profiles: Profiles | None = 
     if certificate not in ("lp", "dispatch"):
         raise ValueError(f"certificate must be 'lp' or 'dispatch', not {certificate!r}")
     if not profiles.is_full_year:
-        return size_site(site, profiles)
+        return size_site(site, profiles, objective=objective)
+    from gdc.optimise.objectives import finish_objective, for_dispatch, with_objective
+
     rule_set, _ = get_rule_set(site)
     costs = get_costs(site, profiles)
     tmpl = _storage_template(site)
-    full = lp_data(site, profiles, costs, rule_set)
+    full = with_objective(lp_data(site, profiles, costs, rule_set), objective, site, costs)
     tighten: dict[str, float] = {}
     extra: tuple[int, ...] = ()
     history = []
     for round_no in range(1, max_rounds + 1):
         td = typical_days(profiles, n_days, costs, extra)
         p_red, c_red = reduce(profiles, costs, td)
-        data = lp_data(site, p_red, c_red, rule_set, tighten=tighten)
+        data = with_objective(lp_data(site, p_red, c_red, rule_set, tighten=tighten), objective, site, c_red)
         agg = solve_data(data, p_red.export_forbidden, tmpl)
         if not agg.solution.optimal:
             break  # typical days cannot comply: the exact model explains why
@@ -148,11 +153,12 @@ def size_site_typical(site: Site, n_days: int = 16, profiles: Profiles | None = 
                         "within the annual cap) satisfies every rule, and the cost shown is that dispatch's "
                         "full-year cost (an upper bound of the design's least-cost operation)",
             }
+            finish_objective(quick, objective, None, full)
             return quick
         # else certify by the least-cost full-year dispatch of the fixed design under every rule;
         # when there is none, the elastic version (penalised slacks) gives the shortfalls to
         # repair (with every slack at zero it is a compliant, least-cost dispatch after all).
-        fixed = replace(full, bounds=_fixed(agg.design))
+        fixed = replace(for_dispatch(full), bounds=_fixed(agg.design))
         el = solve_data(fixed, profiles.export_forbidden, tmpl, options=CERTIFY_OPTIONS, confirm_infeasible=False)
         if not el.solution.optimal:  # no compliant dispatch (or IPM says so): the elastic LP tells by how much
             el = solve_data(fixed, profiles.export_forbidden, tmpl, elastic=True, options=ELASTIC_CERTIFY_OPTIONS)
@@ -171,6 +177,8 @@ def size_site_typical(site: Site, n_days: int = 16, profiles: Profiles | None = 
         if certified:
             el.design = agg.design
             res = _finish(site, profiles, el, costs, "size (typical days, certified on the full year)")
+            free = full.objective is not None and full.objective.free_dispatch  # el: the least-cost dispatch
+            finish_objective(res, objective, None if free else el.objective, full)
             res.extra["typical_days"] = {
                 "n_days": n_days, "rounds": round_no, "certified": True, "certificate": "least-cost full-year LP",
                 "representative_days": td.days.tolist(),
@@ -185,7 +193,7 @@ def size_site_typical(site: Site, n_days: int = 16, profiles: Profiles | None = 
         for rid, short in failing.items():
             tighten[rid] = tighten.get(rid, 0.0) + 1.1 * short + 0.02
         extra = tuple(dict.fromkeys(extra + tuple(_worst_days(site, profiles, el, set(failing)))))
-    res = size_site(site, profiles)  # exact full-year LP (raises InfeasibleError with the reasons)
+    res = size_site(site, profiles, objective=objective)  # exact full-year LP (raises InfeasibleError with the reasons)
     res.extra["typical_days"] = {"n_days": n_days, "rounds": len(history), "certified": True,
                                  "fallback": "exact full-year LP", "seconds": time.perf_counter() - t_start}
     return res

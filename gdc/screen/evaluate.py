@@ -61,7 +61,7 @@ _PROFILES_MAX = 32
 #: left out of the cache key. Anything else (including fields added later) is in the key,
 #: so a new field can only cost a cache miss, never a wrong profile.
 _NOT_PROFILE_FIELDS = {"storage", "connection", "overrides", "name", "description", "jurisdiction", "rule_set",
-                       "start_year", "economics", "tariff", "schema_", "allocation", "operator"}  # users: their loads
+                       "economics", "tariff", "schema_", "allocation", "operator"}  # users: their loads; start_year: the life
 _NOT_PROFILE_SOURCE_FIELDS = ("capacity_mw", "distance_km", "same_county", "same_city", "county", "city")
 
 
@@ -132,7 +132,7 @@ def site_columns(site: Any) -> dict[str, Any]:
 
 
 def check_row(result: Any) -> dict[str, Any]:
-    """The row of a :class:`~gdc.check.CheckResult`: status, binding rule, ratios, capacities, margins."""
+    """The row of a :class:`~gdc.check.CheckResult`: status, binding rule, ratios, capacities, margins, finance."""
     site, m, d, verdicts = result.site, result.metrics, result.design, result.verdicts
     b = result.binding
     types = {s.name: s.type for s in site.sources}
@@ -159,6 +159,9 @@ def check_row(result: Any) -> dict[str, Any]:
     for v in verdicts:
         if v.margin is not None:
             row[f"margin_{v.rule.id}"] = _num(v.margin)
+    from gdc.finance.cashflow import finance_columns  # NPV, IRRs, composite price (issue 14)
+
+    row.update({k: _num(v) for k, v in finance_columns(result).items()})
     return row
 
 
@@ -203,6 +206,10 @@ def run_candidate(site: Any, mode: str) -> dict[str, Any]:
     InputError, InfeasibleError
         Caught by :func:`evaluate_candidate`.
     """
+    if ":years=" in mode:  # gdc screen --years: the candidate over years of its life (gdc.screen.life)
+        from gdc.screen.life import run_years
+
+        return run_years(site, mode)
     if mode == "check":
         from gdc.check import check_site
 
