@@ -9,6 +9,7 @@ back to the exact full-year LP.
 
     python bench/bench_studies.py                         # both studies, 16 days, 2 workers
     python bench/bench_studies.py --study sensitivity --days 8 --json out.json
+    python bench/bench_studies.py --study sensitivity --certify dispatch    # constructive certificate first
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def main() -> int:
     ap.add_argument("--study", choices=["sensitivity", "pareto", "both"], default="both")
     ap.add_argument("--days", type=int, default=16, help="typical days of each point")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--certify", choices=["lp", "dispatch"], default="lp", help="the typical-day certificate")
     ap.add_argument("--params", default="capex_pv,capex_storage")
     ap.add_argument("--range", type=float, default=25.0)
     ap.add_argument("--step", type=float, default=5.0)
@@ -58,7 +60,7 @@ def main() -> int:
     from gdc.site.schema import read_site
 
     site = read_site(SITE)
-    how = HowToSize(typical_days=args.days)
+    how = HowToSize(typical_days=args.days, certificate=args.certify)
     out = []
     if args.study in ("sensitivity", "both"):
         t0 = time.perf_counter()
