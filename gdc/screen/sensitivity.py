@@ -136,7 +136,7 @@ def changes(range_pct: float, step_pct: float) -> list[float]:
     if abs(n - k) > 1e-9 * max(1.0, n):
         raise InputError(f"a range of {range_pct:g} % is not a whole number of {step_pct:g} % steps",
                          field="--step", fix=f"e.g. --range {k * step_pct:g} --step {step_pct:g}")
-    up = [round(step_pct * i, 10) for i in range(1, k + 1)]
+    up = [float(round(step_pct * i, 10)) for i in range(1, k + 1)]
     return [-c for c in reversed(up)] + up
 
 
