@@ -4,7 +4,10 @@
 sized report, then the horizon: the cost basis and objective, the build plan by stage, the
 binding (year, weather year, rule), the certified path (each year's least-cost full-year dispatch
 of the design) and the path of the sized design as ``gdc check --years`` reports it
-(:func:`gdc.life.path.check_path`, the renewable-first dispatch). Only click is imported at the top.
+(:func:`gdc.life.path.check_path`, the renewable-first dispatch), and the finance over the life:
+one build's (:func:`gdc.finance.life.life_finance`) or, with stages, the staged build's, each
+addition invested in its stage year (:func:`gdc.finance.life.staged_finance`). Only click is
+imported at the top.
 """
 
 from __future__ import annotations
@@ -145,6 +148,19 @@ def _stage_design(h: dict[str, Any], result: Any, year: int) -> Any:
     return Design(capacities_mw=caps, storage_power_mw=row["storage_power"], storage_energy_mwh=row["storage_energy"])
 
 
+def _exact_stage_design(h: dict[str, Any], result: Any, year: int) -> Any:
+    """The design in service from stage ``year`` as the horizon certified it (its path row, not
+    rounded as the build plan's table is); the build plan's when the year has no row."""
+    from gdc.operation.dispatch import Design
+
+    for row in h["path"]:
+        if row["year"] == year and row.get("design"):
+            d = row["design"]
+            return Design(capacities_mw=dict(d["capacities_mw"]), storage_power_mw=d["storage_power_mw"],
+                          storage_energy_mwh=d["storage_energy_mwh"])
+    return _stage_design(h, result, year)
+
+
 def _check_path(site: Any, h: dict[str, Any], result: Any, lang: str) -> tuple[list[str], dict[str, Any] | None]:
     """The path of the sized design (one table per stage), and the path data of the first stage."""
     from gdc.life.path import check_path
@@ -215,16 +231,22 @@ def size_years(site_file: Path, years_text: str, *, json_out: str | None, hourly
         from gdc.finance.life import life_finance
 
         result.extra["finance"] = life_finance(site, result.design, h["weathers"]).as_dict()
+    else:  # stages: each addition invested in its year, the design in service each year (gdc.finance.life)
+        from gdc.finance.life import staged_finance
+
+        plan = [(row["year"], _exact_stage_design(h, result, row["year"])) for row in h["build_plan"]]
+        result.extra["finance"] = staged_finance(site, plan, h["weathers"]).as_dict()
     path_text, path_data = _check_path(site, h, result, lang) if json_out != "-" or report or xlsx_out else ([], None)
     if path_data is not None:
         result.extra["life_path"] = path_data
     emit_check(result, json_out=json_out, hourly=hourly, lang=lang, definitions=definitions,
                title=f"size --years (the first year, {h['years'][0]})")
     if json_out != "-":
+        from gdc.finance.life import stage_lines
         from gdc.finance.text import finance_lines, life_line
 
         click.echo("\n".join(["", *horizon_lines(h, lang), *path_text, "", *finance_lines(result.extra["finance"], lang),
-                               *life_line(result.extra["finance"], lang)]))
+                               *life_line(result.extra["finance"], lang), *stage_lines(result.extra["finance"], lang)]))
     write_reports(result, report, xlsx_out, lang)
     write_site_file(result, write_site)
     sys.exit(1 if not h["certified"] or _site_rule_fails(h, result) else 0)

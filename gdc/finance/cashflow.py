@@ -37,6 +37,24 @@ repaid then.
 NPV = sum_t net_project_t / (1 + r)^t (``numpy_financial.npv``, whose first value is t = 0, not
 discounted); IRRs by ``numpy_financial.irr``; payback: the first year where the cumulative
 net to project turns non-negative, interpolated within the year.
+
+A staged build (``additions=``, :func:`addition_investment`; :func:`gdc.finance.life.staged_finance`
+for ``gdc size --years`` with ``stages:``) adds further investments. Every amount of the table is
+at the end of its year (t = 0 is the end of the investment year, just before year 1), so an
+addition in service from year of life ``n`` is invested at ``t_a = n - 1``, the end of the year
+before: the first stage is t = 0 as before; a stage in calendar year ``Y_s`` is at
+``t_a = Y_s - start year``. Each addition ``B_a`` then has, like the initial investment::
+
+    capex_t_a        -= B_a                    (its own row, besides that year's operation)
+    O&M              -= its fixed O&M x g_O in years t > t_a   (O&M % of the capex in service)
+    depreciation     += B_a (1 - salvage) / D in years t_a + 1 .. t_a + D; salvage += its book value left at N
+    loan_t_a         += debt share x B_a, a level annuity over the loan years from t_a + 1
+                        (a loan per addition; a balance left at N is repaid then)
+    input VAT_t_a    -= v x B_a            (with ``finance.vat_included``; credited like the first)
+
+A storage replacement replaces the storage in service in its year (the initial energy plus the
+additions invested before it), so its cost grows with the additions. The tax holiday runs from
+year 1 of the project, not per addition.
 """
 
 from __future__ import annotations
@@ -106,6 +124,45 @@ class Investment:
     def total_cny(self) -> float:
         """The initial investment [CNY]."""
         return float(sum(self.items.values()))
+
+
+def addition_investment(site: Site, before: Design, after: Design, params: FinanceParams) -> Investment:
+    """The investment of a stage's addition: the capacities of ``after`` less those of ``before``.
+
+    ``sum_k capex_k x (cap_k - cap0_k) + capex_P x (P - P0) + capex_E x (E - E0)`` plus the
+    dedicated line of each source first built by the addition (``cap0_k = 0 < cap_k``); no other
+    investment (``finance.other_investment_cny`` is in the first stage). Negative differences
+    count as zero (additions only). ``storage_energy_mwh`` is the storage energy added.
+
+    Parameters
+    ----------
+    site : Site
+        Evaluated in the stage year (its unit costs: :func:`unit_investment`).
+    before, after : Design
+        The capacities in service before and from the stage [MW, MWh].
+    params : FinanceParams
+    """
+    unit = unit_investment(site, params)
+    items: dict[str, float] = {}
+    om = 0.0
+    line = 0.0
+    for src in site.sources:
+        was = float(before.capacities_mw.get(src.name, 0.0))
+        now = float(after.capacities_mw.get(src.name, 0.0))
+        add = max(0.0, now - was)
+        if add > 0:
+            items[src.name] = add * unit.per_mw[src.name]
+            om += add * unit.om_per_mw[src.name]
+            if was <= 0:
+                line += unit.line[src.name]
+    d_p = max(0.0, after.storage_power_mw - before.storage_power_mw)
+    d_e = max(0.0, after.storage_energy_mwh - before.storage_energy_mwh)
+    if d_p > 0 or d_e > 0:
+        items["storage"] = d_p * unit.storage_per_mw + d_e * unit.storage_per_mwh
+        om += d_p * unit.storage_om_per_mw + d_e * unit.storage_om_per_mwh
+    if line:
+        items["line"] = line
+    return Investment(items=items, om_cny_per_year=om, storage_energy_mwh=float(d_e))
 
 
 @dataclass(frozen=True)
@@ -258,6 +315,8 @@ class CashFlows:
     columns: dict[str, np.ndarray]
     energy: dict[str, np.ndarray]
     import_cost: np.ndarray
+    #: A staged build's later investments: ``(t_a, Investment)``, invested at the end of year t_a.
+    additions: tuple[tuple[int, Investment], ...] = ()
 
     @property
     def years(self) -> np.ndarray:
@@ -300,8 +359,25 @@ def _taxes(taxable: np.ndarray, p: FinanceParams) -> np.ndarray:
     return tax
 
 
+def _loan(amount: float, t0: int, n: int, p: FinanceParams) -> tuple[np.ndarray, np.ndarray]:
+    """Interest and principal (negative, t = 0 .. n) of a level annuity borrowed at the end of year t0."""
+    interest_col, principal_col = np.zeros(n + 1), np.zeros(n + 1)
+    payment = amount * crf(p.interest_rate, p.loan_years)
+    balance = amount
+    for year in range(t0 + 1, n + 1):
+        if balance <= 0:
+            break
+        interest = balance * p.interest_rate
+        principal = min(payment - interest, balance) if year < n else balance
+        interest_col[year] = -interest
+        principal_col[year] = -principal
+        balance -= principal
+    return interest_col, principal_col
+
+
 def cash_flows(params: FinanceParams, investment: Investment, years: YearEnergy | Sequence[YearEnergy],
-               replacement_years: Sequence[int] | None = None) -> CashFlows:
+               replacement_years: Sequence[int] | None = None,
+               additions: Sequence[tuple[int, Investment]] | None = None) -> CashFlows:
     """The cash-flow table of an investment over ``params.evaluation_years`` (see the module docstring).
 
     Parameters
@@ -312,10 +388,22 @@ def cash_flows(params: FinanceParams, investment: Investment, years: YearEnergy 
         Year 1's energy and money, repeated every year; or one per year 1..N (a project-life path).
     replacement_years : sequence of int, optional
         Years in which the battery is replaced (the life model's, :mod:`gdc.finance.life`);
-        default ``[params.storage_replacement_year]``. Each replacement costs the same and is
-        depreciated to zero over the years left.
+        default ``[params.storage_replacement_year]``. Each replacement costs the storage energy
+        in service in its year (the same every year without additions) and is depreciated to
+        zero over the years left.
+    additions : sequence of (int, Investment), optional
+        A staged build's later investments ``(t_a, investment)``, 1 <= t_a < N: invested at the
+        end of year t_a, in service from year t_a + 1 (module docstring).
+
+    Raises
+    ------
+    ValueError
+        A path of the wrong length, or an addition outside 1 .. N - 1.
     """
     n = params.evaluation_years
+    adds = tuple((int(ta), inv) for ta, inv in (additions or ()))
+    if any(not 1 <= ta < n for ta, _ in adds):
+        raise ValueError(f"additions must be invested in years 1 .. {n - 1}: {[ta for ta, _ in adds]}")
     path = [years] * n if isinstance(years, YearEnergy) else list(years)
     if len(path) != n:
         raise ValueError(f"{len(path)} years of energy for an evaluation of {n} years")
@@ -327,6 +415,9 @@ def cash_flows(params: FinanceParams, investment: Investment, years: YearEnergy 
     col = {k: np.zeros(n + 1) for k in COLUMNS}
     col["capex_cny"][0] = -investment.total_cny
     col["om_cny"][1:] = -investment.om_cny_per_year * g_o
+    for ta, inv in adds:
+        col["capex_cny"][ta] -= inv.total_cny
+        col["om_cny"][ta + 1:] -= inv.om_cny_per_year * g_o[ta:]
     col["staff_cny"][1:] = -params.staff_cny_per_year * g_o
     col["self_use_fees_cny"][1:] = -1000.0 * s * params.self_use_fees_cny_per_kwh * g_t
     col["capacity_charge_cny"][1:] = -get("fixed_charge_cny") * g_t
@@ -343,33 +434,43 @@ def cash_flows(params: FinanceParams, investment: Investment, years: YearEnergy 
     dep_base[1:min(params.depreciation_years, n) + 1] = base * (1.0 - params.salvage_fraction) / \
         params.depreciation_years
     dep = dep_base.copy()
-    replacement = 1000.0 * investment.storage_energy_mwh * params.storage_replacement_cny_per_kwh * \
-        params.storage_replacement_share
+    book_left = base - dep_base.sum()
+    for ta, inv in adds:  # each addition from its year, over the depreciation years
+        dep_a = np.zeros(n + 1)
+        dep_a[ta + 1:min(ta + params.depreciation_years, n) + 1] = inv.total_cny * (1.0 - params.salvage_fraction) / \
+            params.depreciation_years
+        dep += dep_a
+        book_left += inv.total_cny - dep_a.sum()
+    def replacement_in(y: int) -> float:  # the storage in service in year y: initial, and additions invested before y
+        e = investment.storage_energy_mwh + sum(inv.storage_energy_mwh for ta, inv in adds if ta < y)
+        return 1000.0 * e * params.storage_replacement_cny_per_kwh * params.storage_replacement_share
+
     rep_years = [params.storage_replacement_year] if replacement_years is None else list(replacement_years)
-    rep_years = sorted({int(y) for y in rep_years if 1 <= y <= n}) if replacement > 0 else []
+    rep_years = sorted({int(y) for y in rep_years if 1 <= y <= n})
     for y in rep_years:
+        replacement = replacement_in(y)
+        if replacement <= 0:
+            continue
         col["storage_replacement_cny"][y] = -replacement
         dep[y:] += replacement / (n - y + 1)
     col["depreciation_cny"] = dep
-    col["salvage_cny"][n] = base - dep_base.sum()  # book value left (the replacement's is zero)
+    col["salvage_cny"][n] = book_left  # book value left (the replacement's is zero)
 
     # debt: a level annuity on the borrowed share of the initial investment
     debt = params.debt_share * base
     col["loan_cny"][0] = debt
     if debt > 0:
-        payment = debt * crf(params.interest_rate, params.loan_years)
-        balance = debt
-        for year in range(1, n + 1):
-            if balance <= 0:
-                break
-            interest = balance * params.interest_rate
-            principal = min(payment - interest, balance) if year < n else balance
-            col["interest_cny"][year] = -interest
-            col["principal_cny"][year] = -principal
-            balance -= principal
+        col["interest_cny"], col["principal_cny"] = _loan(debt, 0, n, params)
+    for ta, inv in adds:  # a loan per addition, the same debt share
+        debt_a = params.debt_share * inv.total_cny
+        if debt_a > 0:
+            col["loan_cny"][ta] += debt_a
+            interest, principal = _loan(debt_a, ta, n, params)
+            col["interest_cny"] += interest
+            col["principal_cny"] += principal
 
     if params.vat_included:
-        _vat(col, params, investment, get("wind_share"))
+        _vat(col, params, investment, get("wind_share"), adds)
     ebitda = sum(col[c] for c in _EBITDA)
     col["adjusted_income_tax_cny"][1:] = _taxes((ebitda - dep)[1:], params)
     col["income_tax_cny"][1:] = _taxes((ebitda - dep + col["interest_cny"])[1:], params)
@@ -387,10 +488,11 @@ def cash_flows(params: FinanceParams, investment: Investment, years: YearEnergy 
         "self_consumed": np.concatenate([zero, s]),
     }
     return CashFlows(params=params, investment=investment, columns=col, energy=energy,
-                     import_cost=np.concatenate([zero, get("import_cost_cny") * g_t]))
+                     import_cost=np.concatenate([zero, get("import_cost_cny") * g_t]), additions=adds)
 
 
-def _vat(col: dict[str, np.ndarray], p: FinanceParams, investment: Investment, wind_share: np.ndarray) -> None:
+def _vat(col: dict[str, np.ndarray], p: FinanceParams, investment: Investment, wind_share: np.ndarray,
+         additions: Sequence[tuple[int, Investment]] = ()) -> None:
     """The VAT columns of a project company that sells its electricity (``finance.vat_included``).
 
     Every amount of the table is net of VAT (价税分离); VAT moves cash only through timing and the
@@ -403,13 +505,16 @@ def _vat(col: dict[str, np.ndarray], p: FinanceParams, investment: Investment, w
     rest passes to the tax bureau); ``vat_surcharge_cny = -surcharge % x paid``;
     ``vat_refund_cny = +wind refund % x wind share x paid`` (即征即退 50 %, 财税〔2015〕74号). The
     refund and the surcharges are in EBITDA (taxable income, deductible expense); input and
-    credit are not (the input VAT is not depreciated).
+    credit are not (the input VAT is not depreciated). A staged addition's input VAT
+    ``v x addition`` is paid in its year t_a and credited from then on.
     """
     n = len(col["net_project_cny"]) - 1
     v = p.vat_rate_pct / 100.0
     other = investment.items.get("other", 0.0)
     col["vat_input_cny"][0] = -v * (investment.total_cny - other)
     col["vat_input_cny"][1:] = v * col["storage_replacement_cny"][1:]  # the replacements' input VAT
+    for ta, inv in additions:
+        col["vat_input_cny"][ta] -= v * (inv.total_cny - inv.items.get("other", 0.0))
     credit = -col["vat_input_cny"][0]
     for t in range(1, n + 1):
         credit += -col["vat_input_cny"][t]
@@ -480,6 +585,9 @@ class FinanceResult:
             "param_sources": dict(p.sources),
             "notes": list(self.notes),
             **({"life": dict(self.life)} if self.life else {}),
+            **({"additions": [{"year": ta, "investment_cny": inv.total_cny, "investment_items_cny": dict(inv.items),
+                               "om_cny_per_year": inv.om_cny_per_year}
+                              for ta, inv in self.flows.additions]} if self.flows.additions else {}),
             "cash_flows": self.flows.rows(),
         }
 
@@ -575,5 +683,6 @@ def finance_columns(result: CheckResult) -> dict[str, float | None]:
     return {k: f[k] for k in SCREEN_COLUMNS}
 
 
-__all__ = ["COLUMNS", "VAT_COLUMNS", "CashFlows", "FinanceResult", "Investment", "YearEnergy", "cash_flows", "discount_factors",
+__all__ = ["COLUMNS", "VAT_COLUMNS", "CashFlows", "FinanceResult", "Investment", "YearEnergy", "addition_investment",
+           "cash_flows", "discount_factors",
            "SCREEN_COLUMNS", "finance_columns", "finance_of", "investment_of", "UnitInvestment", "unit_investment", "lcoe", "payback_year", "summarise", "year_energy"]

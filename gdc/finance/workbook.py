@@ -6,6 +6,8 @@ equity are formulas over their columns (``=SUM(...)`` of the project items; proj
 tax + income tax + loan + interest + principal); under the table NPV
 ``=NPV($B$2, net_t=1..N) + net_t=0`` (Excel's NPV discounts its first value by one period, so
 t = 0 is added undiscounted), ``=IRR(...)`` of both nets, and gdc's own numbers beside them.
+A staged build (:func:`gdc.finance.life.staged_finance`) names its additions in ``A3``; each is in
+the investment column of its year's row, so the formulas cover it unchanged.
 """
 
 from __future__ import annotations
@@ -54,6 +56,11 @@ def cash_flow_sheet(workbook: Any, finance: dict[str, Any], lang: str = "en") ->
     ws["A2"] = "折现率" if zh else "discount rate"
     ws[RATE_CELL] = finance["discount_rate_pct"] / 100.0
     ws[RATE_CELL].number_format = "0.00%"
+    from gdc.finance.life import stage_lines
+
+    staged = stage_lines(finance, lang)
+    if staged:
+        ws["A3"] = staged[0].strip()
     rows = finance["cash_flows"]
     keys = [k for k in COLUMNS if k in rows[0]]  # the VAT columns only with finance.vat_included
     project_items = [k for k in _PROJECT_ITEMS if k in keys]
