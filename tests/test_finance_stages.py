@@ -198,6 +198,17 @@ def test_staged_hand_day(hand):
         staged_finance(site, [(2028, big), (2026, small)])
 
 
+def test_stage_after_the_evaluation_is_left_out(hand):
+    """A 3-year evaluation (t = 0 .. 3): the 2028 addition is at t = 2; one in 2029 would be at t = 3 = N,
+    the end of the last year, never in service: left out, with a note."""
+    site, small, big = hand
+    f = staged_finance(site, [(2026, small), (2028, big), (2029, big)], evaluation_years=3)
+    assert [t for t, x in enumerate(f.flows.columns["capex_cny"]) if x] == [0, 2]
+    assert [r["stage_year"] for r in f.life["stages"]] == [2026, 2028]
+    assert any("2029 after the evaluation's 3 years" in n for n in f.notes)
+    assert f.life["calendar_years"] == [2026, 2027, 2028]
+
+
 def test_addition_investment_counts_a_new_line():
     """A source first built by an addition brings its line; the addition only counts what is added."""
     site = read_site(V3)

@@ -90,16 +90,15 @@ def _in_service(stages: Sequence[tuple[int | None, Design]], year: int) -> int:
 
 
 def _energy(site: Site, stages: Sequence[tuple[int | None, Design]], weathers: Sequence[str | None] | None,
-            progress: Callable[[int, int, str], None] | None
+            progress: Callable[[int, int, str], None] | None, years: int | None = None
             ) -> tuple[list[YearEnergy], list[int], list[int], list[int]]:
-    """:func:`life_energy` for the design in service each year (``stages``: (stage year, design));
-    also the index of the stage in service in each cash-flow year."""
+    """:func:`life_energy` for the design in service each year (``stages``: (stage year, design)) over
+    ``years`` cash-flow years (default the site's evaluation); also the stage in service each year."""
     from gdc.check import check_site
     from gdc.profiles.life import life_span, storage_schedule, year_profiles
     from gdc.site.schema import with_year
 
-    params = finance_params(site)
-    n = params.evaluation_years
+    n = years if years is not None else finance_params(site).evaluation_years
     start, span = life_span(site)
     names = list(weathers) if weathers is not None else [None]
     cal = [start + min(t, span) - 1 for t in range(1, n + 1)]
@@ -125,8 +124,8 @@ def life_finance(site: Site, design: Design, weathers: Sequence[str | None] | No
     ``notes`` say where the years came from; ``as_dict()["life"]`` gives
     ``{calendar_years, replacement_years, weathers}``.
     """
-    energies, cal, replaced = life_energy(site, design, weathers, progress)
     params = finance_params(site, **overrides)
+    energies, cal, replaced, _ = _energy(site, [(None, design)], weathers, progress, params.evaluation_years)
     inv = investment_of(site, design, params)
     fin = summarise(cash_flows(params, inv, energies, replacement_years=replaced))
     fin.notes.append(f"years 1-{len(energies)}: the year model of {cal[0]}-{cal[-1]} (degradation, load growth, "
@@ -196,7 +195,7 @@ def staged_finance(site: Site, stages: Sequence[tuple[int, Design]], weathers: S
         inv = addition_investment(with_year(site, y), before, d, params)
         adds.append((ta, inv))
         table.append({"stage_year": y, "t": ta, "investment_cny": inv.total_cny})
-    energies, cal, replaced, idx = _energy(site, stages, weathers, progress)
+    energies, cal, replaced, idx = _energy(site, stages, weathers, progress, n)
     fin = summarise(cash_flows(params, inv0, energies, replacement_years=replaced, additions=adds))
     fin.notes.append("staged build: additions in " + ", ".join(f"{r['stage_year']}" for r in table[1:])
                      + " (each invested at the end of the year before it enters service, t = "
