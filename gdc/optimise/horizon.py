@@ -509,6 +509,23 @@ def _reduced(block: Block, td: Any) -> tuple[Profiles, Costs]:
     return p, c
 
 
+def _typical_margins(inp: HorizonInputs, stack: StackedLP, x: np.ndarray, adds: dict[str, list[float]], i: int,
+                     td: Any) -> dict[str, float]:
+    """Block ``i``'s percentage-rule margins on its own typical days at the stacked solution [pp]
+    (:func:`gdc.optimise.typical.typical_margins`), for the repair's tightening."""
+    from types import SimpleNamespace
+
+    from gdc.optimise.size import _storage_template
+    from gdc.optimise.typical import typical_margins
+
+    b = inp.blocks[i]
+    d = design_in(inp, adds, b.year)
+    prof = _reduced(b, td)[0] if td is not None else b.profiles
+    caps = {**d.capacities_mw, STORAGE_P: d.storage_power_mw, STORAGE_E: d.storage_energy_mwh}
+    bal = block_balance(stack, i, x, caps, prof.export_forbidden, _storage_template(b.site))
+    return typical_margins(b.site, prof, SimpleNamespace(design=d, balance=bal))
+
+
 def _required(n_w: int, share: float) -> int:
     """Weather years of ``n_w`` a year must pass in: ``ceil(share n_w)`` (at least 1)."""
     return max(1, math.ceil(share * n_w - 1e-9))
@@ -637,6 +654,7 @@ def size_horizon(site: Site, years: list[int], weathers: list[str | None] | None
 def _fast(inp: HorizonInputs, n_days: int, share: float, progress: Callable[[str], None] | None,
           certificate: str, max_rounds: int, workers: int, t0: float) -> CheckResult:
     from gdc.optimise.aggregate import typical_days
+    from gdc.optimise.typical import repaired_tightening
 
     full_year = all(b.profiles.is_full_year for b in inp.blocks)
     first = {w: next(b for b in inp.blocks if b.weather == w) for w in inp.weathers}
@@ -693,8 +711,8 @@ def _fast(inp: HorizonInputs, n_days: int, share: float, progress: Callable[[str
             return res
         for i, (b, c) in enumerate(zip(inp.blocks, certs, strict=True)):
             if b.year in short and not c.certified:
-                for rid, pp in c.failing.items():
-                    tighten[i][rid] = tighten[i].get(rid, 0.0) + 1.1 * pp + 0.02
+                typical = _typical_margins(inp, stack, sol.x, adds, i, tds[b.weather]) if c.failing else {}
+                tighten[i] = repaired_tightening(tighten[i], c.failing, typical)
                 extra[b.weather] = tuple(dict.fromkeys(extra[b.weather] + tuple(c.worst_days)))
         if not any(c.failing for b, c in zip(inp.blocks, certs, strict=True) if b.year in short and not c.certified):
             break  # a failure the tightening cannot reach (unserved load): the exact path decides
