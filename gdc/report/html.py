@@ -283,11 +283,12 @@ def _finance(result: Any, lang: str, plot_lang: str) -> str:
     finance = (result.extra or {}).get("finance")
     if not finance or not finance.get("cash_flows"):
         return ""
+    from gdc.finance.life import stage_lines
     from gdc.finance.text import finance_lines
     from gdc.report.plots import cash_flow_cumulative
 
     title = "财务评价" if lang == "zh" else "Finance"
-    lines = finance_lines(finance, lang)
+    lines = finance_lines(finance, lang) + stage_lines(finance, lang)  # a staged build's additions (gdc size --years)
     items = "".join(f"<li>{esc(x.strip())}</li>" for x in lines[1:])
     chart = "累计净现金流" if lang == "zh" else "Cumulative net cash flow"
     caption = ("项目投资与资本金现金流量（第0年为建设期），累计至第 N 年；虚线：项目投资回收期" if lang == "zh" else
