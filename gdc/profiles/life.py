@@ -346,15 +346,20 @@ def _check_weather(site: Site, weather: str | None) -> None:
 # -- the cache of the site's series as read ------------------------------------------------------------
 
 _BASE: OrderedDict[str, Profiles] = OrderedDict()
-_BASE_MAX = 16
-#: Site fields :func:`gdc.profiles.series.read_profiles` and the weather years read. The evaluation year is
-#: not among them (the series are the data year's, whatever the year evaluated): :func:`_base` checks a
-#: cached time axis against the year instead, so the years of one life share one reading.
-_SERIES_FIELDS = {"start_year", "life", "location", "load", "users", "sources", "export_forbidden", "days",
-                  "meters", "weather_years"}
+_BASE_MAX = 32
+#: Site fields :func:`gdc.profiles.series.read_profiles` and the weather years do not read (capacities,
+#: rules, prices, money, the factors applied afterwards): left out of the cache key. Anything else,
+#: fields added later included, is in the key, so a new field can only cost a cache miss, never a
+#: wrong profile. The evaluation year is left out too (the series are the data year's, whatever the
+#: year evaluated): :func:`_base` checks a cached time axis against the year instead, so the years of
+#: one life share one reading.
+_NOT_SERIES_FIELDS = {"schema_", "name", "description", "jurisdiction", "rule_set", "year", "allocation", "operator",
+                      "storage", "connection", "overrides", "economics", "tariff", "finance", "degradation", "stages"}
+_NOT_SERIES_SOURCE_FIELDS = ("capacity_mw", "distance_km", "same_county", "same_city", "county", "city")
 
 
 def _files(obj: Any) -> list[str]:
+    """Every ``file`` and ``folder`` value in a dumped site (series, weather files, masks, weights)."""
     if isinstance(obj, dict):
         out = [obj[k] for k in ("file", "folder") if isinstance(obj.get(k), str)]
         return out + [f for v in obj.values() for f in _files(v)]
@@ -365,9 +370,10 @@ def _files(obj: Any) -> list[str]:
 
 def series_key(site: Site) -> str:
     """A key of everything the site's series depend on: the fields, the folder, the files' times."""
-    spec = site.model_dump(mode="json", include=_SERIES_FIELDS)
+    spec = site.model_dump(mode="json", exclude=_NOT_SERIES_FIELDS)
     for src in spec.get("sources", []):
-        src.pop("capacity_mw", None)
+        for k in _NOT_SERIES_SOURCE_FIELDS:
+            src.pop(k, None)
     stamps = []
     for f in _files(spec):
         p = site.resolve(f)

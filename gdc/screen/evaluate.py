@@ -7,8 +7,8 @@ evaluates a chunk of candidates in one task.
 
 Worker-side caches (per process, so each worker reads each file once): the base site
 YAML (:mod:`gdc.screen.candidates`), the CSV tables (:mod:`gdc.profiles.series`) and the checked
-:class:`~gdc.profiles.series.Profiles` of a site (:func:`cached_profiles`), all keyed by path and
-modification time.
+:class:`~gdc.profiles.series.Profiles` of a site as read (:func:`gdc.profiles.life.series_key`), all
+keyed by path and modification time.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections import OrderedDict
 from typing import Any
 
 from gdc.screen.candidates import Candidate, load_site, one_line
@@ -53,60 +52,14 @@ def init_local_worker() -> None:
 
 # ----------------------------------------------------------------------------- profiles cache
 
-_PROFILES: OrderedDict[Any, Any] = OrderedDict()
-_PROFILES_MAX = 32
-
-
-#: Site fields that :func:`gdc.profiles.series.get_profiles` does not read (capacities, rules, prices):
-#: left out of the cache key. Anything else (including fields added later) is in the key,
-#: so a new field can only cost a cache miss, never a wrong profile.
-_NOT_PROFILE_FIELDS = {"storage", "connection", "overrides", "name", "description", "jurisdiction", "rule_set",
-                       "economics", "tariff", "schema_", "allocation", "operator"}  # users: their loads; start_year: the life
-_NOT_PROFILE_SOURCE_FIELDS = ("capacity_mw", "distance_km", "same_county", "same_city", "county", "city")
-
-
-def _files(obj: Any) -> list[str]:
-    """Every ``file`` value in a dumped site (series, weather files, masks, weights)."""
-    if isinstance(obj, dict):
-        out = [obj["file"]] if isinstance(obj.get("file"), str) else []
-        return out + [f for k, v in obj.items() for f in _files(v)]
-    if isinstance(obj, list):
-        return [f for v in obj for f in _files(v)]
-    return []
-
-
-def _profiles_key(site: Any) -> str:
-    """Everything :func:`gdc.profiles.series.get_profiles` may read, with the files' modification times."""
-    import json
-
-    spec = site.model_dump(mode="json", exclude=_NOT_PROFILE_FIELDS)
-    for src in spec.get("sources", []):
-        for k in _NOT_PROFILE_SOURCE_FIELDS:
-            src.pop(k, None)
-    stamps = []
-    for f in _files(spec):
-        p = site.resolve(f)
-        try:
-            stamps.append((str(p), p.stat().st_mtime_ns))
-        except OSError:
-            stamps.append((str(p), None))
-    return json.dumps([spec, str(site.base_dir), stamps], sort_keys=True, default=str)
-
-
 def cached_profiles(site: Any) -> Any:
-    """:func:`gdc.profiles.series.get_profiles`, cached per process for sites naming the same series."""
+    """:func:`gdc.profiles.series.get_profiles`: the series as read are cached per process
+    (:func:`gdc.profiles.life.series_key`: every field they depend on, the files' modification
+    times), so candidates naming the same series read them once; each candidate's year of life is
+    applied to them afresh."""
     from gdc.profiles.series import get_profiles
 
-    key = _profiles_key(site)
-    hit = _PROFILES.get(key)
-    if hit is not None:
-        _PROFILES.move_to_end(key)
-        return hit
-    profiles = get_profiles(site)
-    _PROFILES[key] = profiles
-    if len(_PROFILES) > _PROFILES_MAX:
-        _PROFILES.popitem(last=False)
-    return profiles
+    return get_profiles(site)
 
 
 # ----------------------------------------------------------------------------- rows
