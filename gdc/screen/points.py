@@ -278,7 +278,7 @@ def run_points(points: list[StudyPoint], how: HowToSize, *, workers: int | None 
     PointsRun
     """
     from gdc.screen.progress import Progress
-    from gdc.screen.runner import DaskBackend, LocalBackend, _retry, default_workers
+    from gdc.screen.runner import DaskBackend, LocalBackend, default_workers, run_chunks
 
     if scheduler and dask_local:
         raise InputError("give --scheduler or --dask-local, not both", field="--scheduler")
@@ -314,48 +314,13 @@ def run_points(points: list[StudyPoint], how: HowToSize, *, workers: int | None 
             else:
                 backend = LocalBackend(max(1, min(workers or default_workers(), len(points))))
             queue = [[p] for p in reversed(points)]  # one point a task: each takes seconds
-            attempts: dict[str, int] = {}
-            suspects: list[list[Any]] = []
-            isolated: set[Any] = set()
-            in_flight: dict[Any, list[StudyPoint]] = {}
-            started_parent = False
-            while queue or suspects or in_flight:
-                limit = backend.in_flight * backend.refresh()
-                if suspects:
-                    if not in_flight:
-                        chunk = suspects.pop()
-                        fut = backend.submit(task, chunk, how)
-                        in_flight[fut] = chunk
-                        isolated.add(fut)
-                else:
-                    while queue and len(in_flight) < limit:
-                        chunk = queue.pop()
-                        in_flight[backend.submit(task, chunk, how)] = chunk
-                if not started_parent:  # the workers are busy: the base point here meanwhile
-                    started_parent = True
-                    parent()
-                for fut in backend.wait(list(in_flight), timeout=1.0):
-                    chunk = in_flight.pop(fut)
-                    try:
-                        new = fut.result()
-                    except Exception as exc:  # noqa: BLE001 - a lost worker, not a bad point
-                        new = _retry(chunk, exc, attempts, suspects, fut in isolated)
-                        for r in new:
-                            r.pop("base", None)
-                    isolated.discard(fut)
-                    if new:
-                        record(new)
-                if backend.restart_if_broken():
-                    for fut, chunk in list(in_flight.items()):
-                        if fut.done():
-                            continue
-                        fut.cancel()
-                        del in_flight[fut]
-                        lost = _retry(chunk, RuntimeError("worker pool restarted"), attempts, suspects,
-                                      fut in isolated)
-                        isolated.discard(fut)
-                        if lost:
-                            record(lost)
+            # the base point runs here while the workers are busy
+            for new, ok in run_chunks(backend, task, queue, how, on_busy=parent):
+                if not ok:
+                    for r in new:
+                        r.pop("base", None)
+                if new:
+                    record(new)
     except KeyboardInterrupt:
         interrupted = True
     finally:

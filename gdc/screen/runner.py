@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -239,6 +240,64 @@ def _retry(chunk: list[Candidate], exc: BaseException, attempts: dict[str, int],
     return rows
 
 
+def run_chunks(backend: Any, task: Any, queue: list[list[Any]], arg: Any,
+               on_busy: Any = None) -> Iterator[tuple[list[dict[str, Any]], bool]]:
+    """Run every chunk of ``queue`` on ``backend`` as ``task(chunk, arg)``; yield their rows as they end.
+
+    Chunks are popped from the end of ``queue``, a few per worker in flight. A task lost with its
+    worker (or with a pool restart) does not lose its chunk: its items run again one at a time
+    (:func:`_retry`), and an item that kills :data:`MAX_ATTEMPTS` workers on its own becomes an
+    error row. ``on_busy()`` is called once, as soon as the first tasks are submitted (the caller's
+    own work while the workers run).
+
+    Yields
+    ------
+    rows : list of dict
+        A finished task's rows (``ok`` True), or the error rows of proven culprits (``ok`` False);
+        an empty list once per scheduling round, so the caller can do periodic work.
+    ok : bool
+    """
+    attempts: dict[str, int] = {}
+    suspects: list[list[Any]] = []  # items of lost tasks, run one at a time
+    isolated: set[Any] = set()  # futures of suspects submitted alone
+    in_flight: dict[Any, list[Any]] = {}
+    while queue or suspects or in_flight:
+        limit = backend.in_flight * backend.refresh()  # chunks per worker in flight
+        if suspects:
+            if not in_flight:
+                chunk = suspects.pop()
+                fut = backend.submit(task, chunk, arg)
+                in_flight[fut] = chunk
+                isolated.add(fut)
+        else:
+            while queue and len(in_flight) < limit:
+                chunk = queue.pop()
+                in_flight[backend.submit(task, chunk, arg)] = chunk
+        if on_busy is not None:
+            on_busy()
+            on_busy = None
+        for fut in backend.wait(list(in_flight), timeout=1.0):
+            chunk = in_flight.pop(fut)
+            try:
+                new, ok = fut.result(), True
+            except Exception as exc:  # noqa: BLE001 - a lost worker, not a bad item
+                new, ok = _retry(chunk, exc, attempts, suspects, fut in isolated), False
+            isolated.discard(fut)
+            if new:
+                yield new, ok
+        if backend.restart_if_broken():
+            for fut, chunk in list(in_flight.items()):
+                if fut.done():
+                    continue  # handled (as failed) in the next round
+                fut.cancel()
+                del in_flight[fut]
+                lost = _retry(chunk, RuntimeError("worker pool restarted"), attempts, suspects, fut in isolated)
+                isolated.discard(fut)
+                if lost:
+                    yield lost, False
+        yield [], True
+
+
 def screen(input_path: str | Path, out_dir: str | Path, *, mode: str = "check", workers: int | None = None,
            scheduler: str | None = None, dask_local: int | None = None, resume: bool = False,
            overwrite: bool = False, chunk_size: int | None = None, progress: bool = True,
@@ -309,54 +368,20 @@ def screen(input_path: str | Path, out_dir: str | Path, *, mode: str = "check", 
             k = chunk_size or chunk_size_for(len(todo), backend.workers)
             queue: list[list[Candidate]] = [todo[i:i + k] for i in range(0, len(todo), k)]
             queue.reverse()  # pop() from the end: input order
-            attempts: dict[str, int] = {}
-            suspects: list[list[Candidate]] = []  # candidates of lost tasks, run one at a time
-            isolated: set[Any] = set()  # futures of suspects submitted alone
-            in_flight: dict[Any, list[Candidate]] = {}
             last_table = time.perf_counter()
             table_every = table_every_s
-            while queue or suspects or in_flight:
-                limit = backend.in_flight * backend.refresh()  # chunks per worker in flight
-                if suspects:
-                    if not in_flight:
-                        chunk = suspects.pop()
-                        fut = backend.submit(task, chunk, mode)
-                        in_flight[fut] = chunk
-                        isolated.add(fut)
-                else:
-                    while queue and len(in_flight) < limit:
-                        chunk = queue.pop()
-                        in_flight[backend.submit(task, chunk, mode)] = chunk
-                for fut in backend.wait(list(in_flight), timeout=1.0):
-                    chunk = in_flight.pop(fut)
-                    try:
-                        new = [clean_row(r) for r in fut.result()]
-                    except Exception as exc:  # noqa: BLE001 - a lost worker, not a bad candidate
-                        new = _retry(chunk, exc, attempts, suspects, fut in isolated)
-                    isolated.discard(fut)
-                    if new:
+            for new, ok in run_chunks(backend, task, queue, mode):
+                if new:
+                    if ok:
+                        new = [clean_row(r) for r in new]
                         now = time.perf_counter() - t0
                         if first_result is None:
                             first_result, first_rows = now, len(new)
                         last_result = now
-                        journal.append(new)
-                        rows.extend(new)
-                        computed += len(new)
-                        bar.update(len(new), errors=sum(r["status"] == "error" for r in new))
-                if backend.restart_if_broken():
-                    for fut, chunk in list(in_flight.items()):
-                        if fut.done():
-                            continue  # handled (as failed) in the next round
-                        fut.cancel()
-                        del in_flight[fut]
-                        lost = _retry(chunk, RuntimeError("worker pool restarted"), attempts, suspects,
-                                      fut in isolated)
-                        isolated.discard(fut)
-                        if lost:
-                            journal.append(lost)
-                            rows.extend(lost)
-                            computed += len(lost)
-                            bar.update(len(lost), errors=len(lost))
+                    journal.append(new)
+                    rows.extend(new)
+                    computed += len(new)
+                    bar.update(len(new), errors=sum(r["status"] == "error" for r in new))
                 if time.perf_counter() - last_table > table_every:
                     tb = time.perf_counter()
                     write_tables(build_table(rows, order), out_dir)
