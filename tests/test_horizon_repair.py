@@ -43,3 +43,18 @@ def test_two_years_on_three_typical_days_are_repaired_and_certified(tmp_path):
         assert second["tighten_pp"][f"{year}/None"]["self_use_share"] >= 1.1 * pp + 0.02 - 1e-9
     built = h["build_plan"][0]["in_service"]
     assert abs(built["PV Lingwu"] - 64.8) < 0.1 and abs(built["Wind Helan"] - 108.3) < 0.1
+
+
+def test_certificates_in_parallel_give_the_serial_result():
+    """``workers=2`` certifies the blocks in two processes (the default of ``gdc size --years`` from
+    4 blocks): the same design, cost and certificates as one process."""
+    from pathlib import Path
+
+    from gdc.site.read import read_site
+
+    site = read_site(Path(__file__).resolve().parents[1] / "sample_sites" / "staged-storage" / "size.yaml")
+    years = [2026, 2027, 2028, 2029, 2030]
+    one = size_horizon(site, years, workers=1).extra["horizon"]
+    two = size_horizon(site, years, workers=2).extra["horizon"]
+    assert two["objective_cny_per_yr"] == one["objective_cny_per_yr"]
+    assert two["build_plan"] == one["build_plan"] and two["certified"] and one["certified"]

@@ -183,7 +183,7 @@ def size(site_file: Path, json_out: str | None, hourly: str | None, lang: str, d
                           typical_days=typical_days)
         size_years(site_file, years, json_out=json_out, hourly=hourly, lang=lang, definitions=definitions,
                    write_site=write_site, report=report, xlsx_out=xlsx_out, n_days=typical_days, exact=exact,
-                   weather_pass=weather_pass, stages_text=stages, certify=certify)
+                   weather_pass=weather_pass, stages_text=stages, certify=certify, workers=study.get("workers"))
     if exact or stages is not None or weather_pass != 1.0:
         raise InputError("--exact, --stages and --weather-pass size over several years", field="--years",
                          fix="add --years 2026-2035 (or all), or drop those options")

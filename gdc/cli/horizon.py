@@ -189,9 +189,16 @@ def _progress() -> Callable[[str], None] | None:
     return lambda line: click.echo(f"  {line}", err=True)
 
 
+#: From this many full-year blocks (years x weather years) ``gdc size --years`` certifies them in parallel
+#: processes by default: each certificate is a full-year LP of seconds, a worker's start-up about one second
+#: (a site of representative days certifies in milliseconds: one process).
+PARALLEL_FROM = 4
+
+
 def size_years(site_file: Path, years_text: str, *, json_out: str | None, hourly: str | None, lang: str,
                definitions: str, write_site: str | None, report: str | None, xlsx_out: str | None,
-               n_days: int, exact: bool, weather_pass: float, stages_text: str | None, certify: str) -> NoReturn:
+               n_days: int, exact: bool, weather_pass: float, stages_text: str | None, certify: str,
+               workers: int | None = None) -> NoReturn:
     """Size over the years of ``years_text`` and exit (0 certified in every year, 1 otherwise or infeasible).
 
     Parameters
@@ -208,6 +215,9 @@ def size_years(site_file: Path, years_text: str, *, json_out: str | None, hourly
     stages_text : str or None
         ``--stages 2026,2029`` (default the site's ``stages:``).
     certify : {'lp', 'dispatch'}
+    workers : int, optional
+        Processes certifying the years (default: :data:`PARALLEL_FROM` full-year blocks or more run
+        on the cores available, else this process).
     """
     from gdc.cli.design import _finance, _solve
     from gdc.cli.outputs import emit_check, write_reports, write_site_file
@@ -222,8 +232,15 @@ def size_years(site_file: Path, years_text: str, *, json_out: str | None, hourly
         how = "the stacked full-year LP" if exact else f"{n_days or N_DAYS} typical days per weather year, certified " \
                                                        "on every full year"
         click.echo(f"sizing over {len(years)} year(s): {how} ...", err=True)
+    if workers is None:
+        from gdc.profiles.life import weather_names
+        from gdc.screen.runner import default_workers
+
+        blocks = len(years) * len(weather_names(site))
+        full_year = site.days is None  # a full-year certificate takes seconds; a few days' not
+        workers = min(default_workers(), blocks) if blocks >= PARALLEL_FROM and full_year else 1
     result = _solve(lambda: size_horizon(site, years, n_days=n_days or N_DAYS, exact=exact, weather_pass=weather_pass,
-                                         progress=_progress(), stages=stages, certificate=certify),
+                                         progress=_progress(), stages=stages, certificate=certify, workers=workers),
                     site, json_out, lang)
     h = result.extra["horizon"]
     _finance(result)

@@ -52,7 +52,8 @@ def study_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                      help="The least cost at each level of one rule's threshold (a rule id or the metric it "
                           "tests; levels in the rule's unit, or RULE=L1,L2,...), e.g. load_share=30:60:5."),
         click.option("--workers", type=click.IntRange(min=1), default=None,
-                     help="Studies: local worker processes (default: the cores available)."),
+                     help="Studies: local worker processes (default: the cores available); with --years: "
+                          "processes certifying the years' full-year dispatch (default: the cores, from 4 years)."),
         click.option("--scheduler", metavar="ADDRESS", default=None,
                      help="Studies: run the points on a Dask cluster (tcp://host:8786), as gdc screen does."),
         click.option("--dask-local", type=click.IntRange(min=1), default=None, metavar="N",
