@@ -343,11 +343,18 @@ def path_figure(path: dict[str, Any], lang: str = "en"):
             ax.set_title(f"{rule}\n{short}", fontsize=BASE_FONT - 2)
             unit = info.get("unit", "")
             ax.set_ylabel(f"[{unit}]" if unit else "")
-            if len(years) <= 12:
-                ax.set_xticks(years, [str(y) for y in years])
-            ax.legend(loc="best", frameon=True, fontsize=BASE_FONT - 3)
+            # at most about 6 year labels a panel (two panels side by side), the first year always
+            step = max(1, -(-len(years) // (6 if ncols == 2 else 12)))
+            ax.set_xticks(years[::step], [str(y) for y in years[::step]])
         for k in range(n, nrows * ncols):
             axes[k // ncols][k % ncols].set_visible(False)
+        # one legend for every panel, below them: inside a panel it hid the lines it explains
+        handles: dict[str, Any] = {}
+        for ax in fig.axes:
+            for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
+                handles.setdefault(label.split(" (")[0], h)
+        fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncol=len(handles),
+                   frameon=False, fontsize=BASE_FONT - 2)
     return fig
 
 
