@@ -181,6 +181,13 @@ def size(site_file: Path, json_out: str | None, hourly: str | None, lang: str, d
 
         refuse_with_years(year=year, save_lp=save_lp, gap=gap, objective=objective, exact=exact,
                           typical_days=typical_days)
+        given = [name for key, name in (("sensitivity", "--sensitivity"), ("pareto", "--pareto"),
+                                        ("fixed_design", "--fixed-design"), ("csv_out", "--csv"),
+                                        ("scheduler", "--scheduler"), ("dask_local", "--dask-local"))
+                 if study.get(key)]
+        if given:
+            raise InputError(f"{', '.join(given)}: a study re-sizes one year; --years sizes the life",
+                             field="--years", fix="drop --years for the study, or drop the study's options")
         size_years(site_file, years, json_out=json_out, hourly=hourly, lang=lang, definitions=definitions,
                    write_site=write_site, report=report, xlsx_out=xlsx_out, n_days=typical_days, exact=exact,
                    weather_pass=weather_pass, stages_text=stages, certify=certify, workers=study.get("workers"))

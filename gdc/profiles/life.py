@@ -381,7 +381,9 @@ def series_key(site: Site) -> str:
             stamps.append((str(p), p.stat().st_mtime_ns))
         except OSError:
             stamps.append((str(p), None))
-    return json.dumps([spec, str(site.base_dir), stamps], sort_keys=True, default=str)
+    # the data year (the start year, else the evaluation year: gdc.profiles.series.data_year) decides
+    # the rows of a series without timestamps and how a series with them is checked
+    return json.dumps([spec, str(site.base_dir), stamps, site.effective_start_year], sort_keys=True, default=str)
 
 
 def _base(site: Site) -> Profiles:

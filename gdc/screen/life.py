@@ -65,6 +65,12 @@ def check_years_mode(mode: str, years: str) -> None:
     """
     if not years.strip():
         raise InputError("an empty --years", field="--years", fix="give years such as 2026-2040, 2029 or all")
+    # the syntax is the same for every candidate (whether the years lie in a candidate's life is its own row)
+    for part in years.strip().lower().split(","):
+        ends = part.strip().split("-", 1)
+        if part.strip() != "all" and not (all(e.strip().isdigit() for e in ends) and int(ends[0]) <= int(ends[-1])):
+            raise InputError(f"'{part.strip()}' is not a year or a range of years", field="--years",
+                             fix="give e.g. 2026, 2026-2035, 2026,2030 or all")
     if mode.split(":", 1)[0] == "size" and _size_horizon() is None:
         raise InputError("--mode size --years is not available yet: gdc.optimise.horizon.size_horizon (sizing over "
                          "a horizon) is not in this build", field="--years",

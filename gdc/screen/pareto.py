@@ -16,6 +16,7 @@ annual ratio or energy) moves the least cost: any other is refused before anythi
 from __future__ import annotations
 
 import difflib
+import math
 from typing import Any
 
 from gdc.screen.points import HowToSize, Study, StudyPoint, run_points
@@ -51,15 +52,21 @@ def parse_pareto(text: str) -> tuple[str, list[float]]:
             if len(parts) != 3:
                 raise ValueError
             start, stop, step = parts
+            if not all(math.isfinite(x) for x in parts):
+                raise ValueError
             if step <= 0 or stop < start:
                 raise InputError(f"'{spec}': the step must be positive and STOP at least START", field="--pareto",
                                  fix=fix)
             n = int((stop - start) / step + 1e-9)
+            if n + 1 > MAX_LEVELS:  # counted before the list is built: 0:1e12:1 would fill the memory
+                raise InputError(f"{n + 1:,} levels", field="--pareto", fix=f"at most {MAX_LEVELS}: a larger step")
             levels = [round(start + i * step, 10) for i in range(n + 1)]
         else:
             levels = [float(x) for x in spec.split(",") if x.strip()]
+            if not all(math.isfinite(x) for x in levels):
+                raise ValueError
     except ValueError as exc:
-        raise InputError(f"'{spec}' is not a list of numbers", field="--pareto", fix=fix) from exc
+        raise InputError(f"'{spec}' is not a list of finite numbers", field="--pareto", fix=fix) from exc
     if not levels:
         raise InputError("no level", field="--pareto", fix=fix)
     if len(levels) > MAX_LEVELS:
@@ -164,6 +171,10 @@ def run_pareto(site: Any, spec: str, *, how: HowToSize | None = None, year: int 
     how = how or HowToSize()
     key, levels = parse_pareto(spec)
     rule = resolve_rule(site, key)
+    unit = getattr(INDICATORS.get(rule.metric), "unit", "")
+    if unit == "%" and any(not 0.0 <= x <= 100.0 for x in levels):
+        raise InputError(f"{rule.id} is a share: levels from 0 to 100 %, not {min(levels):g} to {max(levels):g}",
+                         field="--pareto", fix=f"give levels in percent, e.g. {rule.id}=30:60:5")
     points = pareto_points(site, rule.id, levels, year)
     parent = base_point(site, year) if keep_base else None
     run = run_points(points, how, workers=workers, scheduler=scheduler, dask_local=dask_local, progress=progress,
