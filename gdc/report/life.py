@@ -59,7 +59,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "fails": ("fails", "不通过"),
     "sheet": ("Life path", "逐年校核"),
     "path_of": ("years {span}, start year {start}", "{span} 年，起始年 {start}"),
-    "n_weathers": (", {n} weather years", "，{n} 个气象年"),
+    "n_weathers": (", {n} weather years (the site's own profiles are not among them: gdc check --year Y "
+                   "checks those)", "，{n} 个气象年（不含场址自身的出力曲线：gdc check --year Y 校核该曲线）"),
 }
 
 
