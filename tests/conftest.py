@@ -52,3 +52,21 @@ def make_site(tmp_path: Path):
         return path
 
     return make
+
+
+@pytest.fixture
+def two_days(tmp_path):
+    """Two days of 10 MW load and PV (0.5 pu on day 1, 0.25 on day 2, 08-15 h), PV free in
+    0-100 MW: the hand-checkable sizing site of the sensitivity and Pareto tests."""
+    h = np.arange(48)
+    sun = (h % 24 >= 8) & (h % 24 <= 15)
+    pv = np.where(sun, np.where(h < 24, 0.5, 0.25), 0.0)
+    pd.DataFrame({"load_mw": 10.0, "pv_pu": pv}).to_csv(tmp_path / "p.csv", index=False)
+    site = {"name": "two days", "jurisdiction": "national", "year": 2026,
+            "load": {"file": "p.csv", "column": "load_mw", "unit": "MW"}, "days": {"weights": [1, 1]},
+            "sources": [{"name": "pv", "type": "pv", "capacity_mw": {"min": 0, "max": 100},
+                         "profile": {"file": "p.csv", "column": "pv_pu"}, "same_county": True, "same_city": True}],
+            "connection": {"voltage_kv": 110, "capacity_mw": 100, "spot_market": "continuous"}}
+    path = tmp_path / "site.yaml"
+    path.write_text(yaml.safe_dump(site))
+    return path

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
-import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -33,22 +31,6 @@ def by_hand(t: float) -> tuple[float, float]:
     """(PV [MW], least cost [CNY/yr]) at a load share of t % (module docstring)."""
     x = 2.4 * t - 40
     return x, x * A_PV + (400 - 2 * x) * 650 - 1.2 * x * 350
-
-
-@pytest.fixture
-def two_days(tmp_path):
-    h = np.arange(48)
-    sun = (h % 24 >= 8) & (h % 24 <= 15)
-    pv = np.where(sun, np.where(h < 24, 0.5, 0.25), 0.0)
-    pd.DataFrame({"load_mw": 10.0, "pv_pu": pv}).to_csv(tmp_path / "p.csv", index=False)
-    site = {"name": "two days", "jurisdiction": "national", "year": 2026,
-            "load": {"file": "p.csv", "column": "load_mw", "unit": "MW"}, "days": {"weights": [1, 1]},
-            "sources": [{"name": "pv", "type": "pv", "capacity_mw": {"min": 0, "max": 100},
-                         "profile": {"file": "p.csv", "column": "pv_pu"}, "same_county": True, "same_city": True}],
-            "connection": {"voltage_kv": 110, "capacity_mw": 100, "spot_market": "continuous"}}
-    path = tmp_path / "site.yaml"
-    path.write_text(yaml.safe_dump(site))
-    return path
 
 
 def test_least_cost_at_each_level_by_hand_and_infeasible_levels(two_days):

@@ -14,10 +14,8 @@ from __future__ import annotations
 import json
 import os
 
-import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from gdc.cli.main import main
@@ -39,22 +37,6 @@ def a_pv(capex_per_mw: float = 3100e3, rate: float = 0.05) -> float:
 def least_cost(capex_factor: float = 1.0, import_factor: float = 1.0, rate: float = 0.05) -> float:
     """32 MW x A_PV + 336 MWh x 650 x import factor - 38.4 MWh x 350 [CNY/yr]."""
     return PV_MW * a_pv(3100e3 * capex_factor, rate) + IMPORT_MWH * 650 * import_factor - EXPORT_MWH * 350
-
-
-@pytest.fixture
-def two_days(tmp_path):
-    h = np.arange(48)
-    sun = (h % 24 >= 8) & (h % 24 <= 15)
-    pv = np.where(sun, np.where(h < 24, 0.5, 0.25), 0.0)
-    pd.DataFrame({"load_mw": 10.0, "pv_pu": pv}).to_csv(tmp_path / "p.csv", index=False)
-    site = {"name": "two days", "jurisdiction": "national", "year": 2026,
-            "load": {"file": "p.csv", "column": "load_mw", "unit": "MW"}, "days": {"weights": [1, 1]},
-            "sources": [{"name": "pv", "type": "pv", "capacity_mw": {"min": 0, "max": 100},
-                         "profile": {"file": "p.csv", "column": "pv_pu"}, "same_county": True, "same_city": True}],
-            "connection": {"voltage_kv": 110, "capacity_mw": 100, "spot_market": "continuous"}}
-    path = tmp_path / "site.yaml"
-    path.write_text(yaml.safe_dump(site))
-    return path
 
 
 def _by(study, name):
