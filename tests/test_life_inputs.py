@@ -62,3 +62,9 @@ def test_the_series_cache_knows_the_data_year(tmp_path):
     assert get_profiles(parse_site(data, tmp_path / "s.yaml")).index[0].year == 2027
     with pytest.raises(InputError, match="2028"):
         get_profiles(parse_site({**data, "year": 2028}, tmp_path / "s.yaml"))
+
+
+@pytest.mark.parametrize("stages", ["2026,2030,2028", "2026,2026"])
+def test_stages_out_of_order_are_refused_as_in_the_site_file(stages):
+    r = gdc("size", str(STAGED), "--years", "2026-2031", "--stages", stages)
+    assert r.returncode == 2 and "--stages" in r.stderr and "increasing order" in r.stderr

@@ -63,7 +63,7 @@ def parse_stages(text: str | None, site: Any) -> list[int] | None:
     Raises
     ------
     InputError
-        A part that is not a year.
+        A part that is not a year; years not in increasing order, or one given twice.
     """
     if text is None:
         return None
@@ -78,6 +78,9 @@ def parse_stages(text: str | None, site: Any) -> list[int] | None:
         out.append(int(part))
     if not out:
         raise InputError("no stage year given", field="--stages", fix="e.g. --stages 2026,2029")
+    if out != sorted(set(out)):  # as stages: in the site file
+        raise InputError(f"stage years {','.join(map(str, out))} are not in increasing order, each once",
+                         field="--stages", fix=f"give e.g. --stages {','.join(map(str, sorted(set(out))))}")
     return out
 
 
