@@ -70,3 +70,37 @@ def two_days(tmp_path):
     path = tmp_path / "site.yaml"
     path.write_text(yaml.safe_dump(site))
     return path
+
+
+def hand_finance_params(**changes: Any):
+    """The finance parameters of the hand-computed cash flows: three years at r = 10 %, every item
+    off (no tax, debt, escalation, certificates, replacement cost, salvage), then ``changes``."""
+    from gdc.finance.params import finance_params
+    from gdc.site.read import read_site
+
+    base = dict(evaluation_years=3, discount_rate=0.10, debt_share=0.0, interest_rate=0.10, loan_years=3,
+                income_tax_rate=0.0, tax_holiday=False, loss_carry_years=5, depreciation_years=3,
+                salvage_fraction=0.0, om_escalation=0.0, tariff_escalation=0.0, storage_replacement_year=2,
+                storage_replacement_cny_per_kwh=0.0, storage_replacement_share=1.0, certificate_cny_per_mwh=0.0,
+                carbon_cny_per_t=None, grid_emission_factor_t_per_mwh=0.5366, other_investment_cny=0.0,
+                staff_cny_per_year=0.0, self_use_fees_cny_per_kwh=0.0)
+    base.update(changes)
+    return finance_params(read_site(SAMPLES / "v3-tool-flat-load" / "site.yaml"), **base)
+
+
+def evaluated_cash_flow_sheet(finance: dict[str, Any], tmp_path: Path) -> tuple[dict[str, str], dict[str, Any]]:
+    """The cash-flow sheet of a finance dict, written to ``tmp_path / "cf.xlsx"`` and recomputed by ``formulas``:
+    (the sheet's named cells, every cell's value by address). Skips without ``formulas``."""
+    formulas = pytest.importorskip("formulas")
+    from openpyxl import Workbook
+
+    from gdc.finance.workbook import cash_flow_sheet
+
+    wb = Workbook()
+    cells = cash_flow_sheet(wb, finance)
+    path = tmp_path / "cf.xlsx"
+    wb.save(path)
+    sol = formulas.ExcelModel().loads(str(path)).finish().calculate()
+    values = {k.split("!")[-1]: v.value[0][0] for k, v in sol.items() if "CASH FLOW" in k.upper()
+              and hasattr(v, "value")}
+    return cells, values

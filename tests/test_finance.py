@@ -7,6 +7,7 @@ import json
 import numpy_financial as npf
 import pytest
 from click.testing import CliRunner
+from conftest import hand_finance_params
 from scipy.optimize import brentq
 
 from gdc.check import check_file
@@ -21,14 +22,7 @@ V3 = "sample_sites/v3-tool-flat-load/site.yaml"
 
 def _params(**kw):
     """Every item off: no tax, debt, escalation, certificates, replacement, salvage."""
-    base = dict(evaluation_years=3, discount_rate=0.10, debt_share=0.0, interest_rate=0.10, loan_years=3,
-                income_tax_rate=0.0, tax_holiday=False, loss_carry_years=5, depreciation_years=3,
-                salvage_fraction=0.0, om_escalation=0.0, tariff_escalation=0.0, storage_replacement_year=2,
-                storage_replacement_cny_per_kwh=0.0, storage_replacement_share=1.0, certificate_cny_per_mwh=0.0,
-                carbon_cny_per_t=None, grid_emission_factor_t_per_mwh=0.5366, other_investment_cny=0.0,
-                staff_cny_per_year=0.0, self_use_fees_cny_per_kwh=0.0)
-    base.update(kw)
-    return finance_params(read_site(V3), **base)
+    return hand_finance_params(**kw)
 
 
 def _year(**kw) -> YearEnergy:

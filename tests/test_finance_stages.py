@@ -14,8 +14,8 @@ import numpy_financial as npf
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import REPO, SAMPLES, base_site
-from openpyxl import Workbook, load_workbook
+from conftest import REPO, SAMPLES, base_site, evaluated_cash_flow_sheet, hand_finance_params
+from openpyxl import load_workbook
 from scipy.optimize import brentq
 
 from gdc.check import check_site
@@ -23,7 +23,7 @@ from gdc.cli.main import main
 from gdc.finance.cashflow import Investment, YearEnergy, addition_investment, cash_flows, summarise
 from gdc.finance.life import life_finance, stage_lines, staged_finance
 from gdc.finance.params import finance_params
-from gdc.finance.workbook import FIRST_ROW, cash_flow_sheet
+from gdc.finance.workbook import FIRST_ROW
 from gdc.life.path import check_path
 from gdc.operation.dispatch import Design
 from gdc.site.errors import InputError
@@ -37,14 +37,7 @@ VAT = dict(vat_included=True, vat_rate_pct=13.0, vat_surcharge_pct=12.0, wind_va
 def _params(**kw):
     """Three years, r = 10 %, tax 25 %, half borrowed at 10 % over 3 years, depreciation over 3 years
     to zero; no escalation, holiday, certificates, staff, fees or salvage fraction."""
-    base = dict(evaluation_years=3, discount_rate=0.10, debt_share=0.5, interest_rate=0.10, loan_years=3,
-                income_tax_rate=0.25, tax_holiday=False, loss_carry_years=5, depreciation_years=3,
-                salvage_fraction=0.0, om_escalation=0.0, tariff_escalation=0.0, storage_replacement_year=2,
-                storage_replacement_cny_per_kwh=0.0, storage_replacement_share=1.0, certificate_cny_per_mwh=0.0,
-                carbon_cny_per_t=None, grid_emission_factor_t_per_mwh=0.5366, other_investment_cny=0.0,
-                staff_cny_per_year=0.0, self_use_fees_cny_per_kwh=0.0)
-    base.update(kw)
-    return finance_params(read_site(V3), **base)
+    return hand_finance_params(**{"debt_share": 0.5, "income_tax_rate": 0.25, **kw})
 
 
 def _year(baseline: float) -> YearEnergy:
@@ -261,20 +254,13 @@ def test_staged_storage_sample_cli(tmp_path):
 def test_staged_sheet_formulas_recomputed(tmp_path):
     """The hand staged case's sheet evaluated by the `formulas` package: =NPV(...) + net_0 = 176.980,
     =IRR(...) = 16.009 %, the net formulas of every year equal gdc's."""
-    formulas = pytest.importorskip("formulas")
     fin = summarise(cash_flows(_params(), FIRST, PATH, additions=[(1, ADDED)])).as_dict()
     fin["life"] = {"stages": [{"stage_year": 2026, "t": 0, "investment_cny": 1200.0},
                               {"stage_year": 2027, "t": 1, "investment_cny": 600.0}]}
-    wb = Workbook()
-    cells = cash_flow_sheet(wb, fin)
-    path = tmp_path / "cf.xlsx"
-    wb.save(path)
-    sol = formulas.ExcelModel().loads(str(path)).finish().calculate()
-    values = {k.split("!")[-1]: v.value[0][0] for k, v in sol.items() if "CASH FLOW" in k.upper()
-              and hasattr(v, "value")}
+    cells, values = evaluated_cash_flow_sheet(fin, tmp_path)
     assert values[cells["npv"]] == pytest.approx(176.980, abs=1e-3)
     assert values[cells["project_irr"]] == pytest.approx(fin["project_irr_pct"] / 100, abs=1e-9)
     for t, row in enumerate(fin["cash_flows"]):
         assert values[f"{cells['net_project']}{FIRST_ROW + t}"] == pytest.approx(row["net_project_cny"], abs=1e-9)
         assert values[f"{cells['net_equity']}{FIRST_ROW + t}"] == pytest.approx(row["net_equity_cny"], abs=1e-9)
-    assert load_workbook(path)["Cash flow"]["A3"].value.startswith("staged build: additions in 2027")
+    assert load_workbook(tmp_path / "cf.xlsx")["Cash flow"]["A3"].value.startswith("staged build: additions in 2027")

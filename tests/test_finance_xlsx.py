@@ -4,11 +4,12 @@ package (an Excel formula evaluator), give gdc's numbers."""
 from __future__ import annotations
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from conftest import evaluated_cash_flow_sheet
+from openpyxl import load_workbook
 
 from gdc.check import check_file
 from gdc.finance.cashflow import finance_of
-from gdc.finance.workbook import FIRST_ROW, cash_flow_sheet
+from gdc.finance.workbook import FIRST_ROW
 from gdc.report.xlsx import write_xlsx
 
 V3 = "sample_sites/v3-tool-flat-load/site.yaml"
@@ -25,15 +26,8 @@ def test_formulas_recomputed_give_gdc_numbers(v3, tmp_path):
     """The sheet alone (the full workbook's 8760 hourly rows take the evaluator ~20 s): Excel's
     =NPV(B2, net_1..net_25) + net_0, =IRR(net_0..net_25) of both nets, and every year's
     =SUM(project items) and net-to-equity formula, evaluated, equal gdc's values."""
-    formulas = pytest.importorskip("formulas")
     fin = v3.extra["finance"]
-    wb = Workbook()
-    cells = cash_flow_sheet(wb, fin)
-    path = tmp_path / "cf.xlsx"
-    wb.save(path)
-    sol = formulas.ExcelModel().loads(str(path)).finish().calculate()
-    values = {k.split("!")[-1]: v.value[0][0] for k, v in sol.items() if "CASH FLOW" in k.upper()
-              and hasattr(v, "value")}
+    cells, values = evaluated_cash_flow_sheet(fin, tmp_path)
     assert values[cells["npv"]] == pytest.approx(fin["npv_cny"], rel=1e-9)
     assert values[cells["project_irr"]] == pytest.approx(fin["project_irr_pct"] / 100, abs=1e-9)
     assert values[cells["equity_irr"]] == pytest.approx(fin["equity_irr_pct"] / 100, abs=1e-9)
