@@ -80,7 +80,7 @@ from gdc.optimise.stack import (
     block_balance,
     compile_block,
 )
-from gdc.profiles.series import Profiles, get_profiles
+from gdc.profiles.series import Profiles
 from gdc.rules.ruleset import RuleSet
 from gdc.site.errors import InfeasibleError, InputError
 from gdc.site.schema import Site
@@ -152,15 +152,6 @@ class HorizonInputs:
     plan: Plan | None = None
 
 
-def _life():
-    """The year model, when it exists (``gdc.profiles.life``)."""
-    try:
-        from gdc.profiles import life
-    except ImportError:  # pragma: no cover - before the life model lands
-        return None
-    return life
-
-
 def year_site(site: Site, year: int) -> Site:
     """``site`` evaluated in ``year`` (the start year kept)."""
     from gdc.site.read import with_year
@@ -169,20 +160,16 @@ def year_site(site: Site, year: int) -> Site:
 
 
 def _profiles(site_y: Site, year: int, weather: str | None) -> Profiles:
-    life = _life()
-    if life is not None and hasattr(life, "year_profiles"):
-        return life.year_profiles(site_y, year, weather)
-    if weather is not None:
-        raise InputError("weather years need the project-life model (gdc.profiles.life)", field="weather_years")
-    return get_profiles(site_y)
+    from gdc.profiles.life import year_profiles
+
+    return year_profiles(site_y, year, weather)
 
 
 def site_weathers(site: Site) -> list[str | None]:
     """The site's weather years (``[None]`` without ``weather_years:``)."""
-    life = _life()
-    if life is not None and hasattr(life, "weather_names"):
-        return list(life.weather_names(site))
-    return [None]
+    from gdc.profiles.life import weather_names
+
+    return list(weather_names(site))
 
 
 def site_stages(site: Site) -> list[int] | None:

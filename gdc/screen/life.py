@@ -19,7 +19,6 @@ refuses another horizon, as it refuses another mode).
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from gdc.site.errors import InputError
@@ -43,25 +42,13 @@ def years_of(mode: str) -> str | None:
     return tail if sep else None
 
 
-def _size_horizon() -> Any:
-    """``gdc.optimise.horizon.size_horizon``, or None while it does not exist."""
-    try:
-        module = importlib.import_module("gdc.optimise.horizon")
-    except ModuleNotFoundError as exc:
-        if exc.name != "gdc.optimise.horizon":
-            raise
-        return None
-    return getattr(module, "size_horizon", None)
-
-
 def check_years_mode(mode: str, years: str) -> None:
-    """Refuse ``--years`` where it cannot run yet, before any work starts.
+    """Refuse a malformed ``--years`` before any work starts.
 
     Raises
     ------
     InputError
-        For an empty ``--years``, and for ``--mode size`` while ``gdc.optimise.horizon.size_horizon``
-        does not exist.
+        For an empty ``--years`` or a part that is not a year or an increasing range.
     """
     if not years.strip():
         raise InputError("an empty --years", field="--years", fix="give years such as 2026-2040, 2029 or all")
@@ -71,11 +58,6 @@ def check_years_mode(mode: str, years: str) -> None:
         if part.strip() != "all" and not (all(e.strip().isdigit() for e in ends) and int(ends[0]) <= int(ends[-1])):
             raise InputError(f"'{part.strip()}' is not a year or a range of years", field="--years",
                              fix="give e.g. 2026, 2026-2035, 2026,2030 or all")
-    if mode.split(":", 1)[0] == "size" and _size_horizon() is None:
-        raise InputError("--mode size --years is not available yet: gdc.optimise.horizon.size_horizon (sizing over "
-                         "a horizon) is not in this build", field="--years",
-                         fix="screen the candidates' own designs over the years with --mode check --years, or size "
-                             "them in one year with --mode size")
 
 
 def run_years(site: Any, mode: str) -> dict[str, Any]:
@@ -89,10 +71,8 @@ def run_years(site: Any, mode: str) -> dict[str, Any]:
     years = parse_years(text, site)
     head = mode.split(":years=", 1)[0]
     if head.split(":", 1)[0] == "size":
-        size_horizon = _size_horizon()
-        if size_horizon is None:
-            raise InputError("--mode size --years needs gdc.optimise.horizon.size_horizon (not in this build)",
-                             field="--years", fix="screen with --mode check --years")
+        from gdc.optimise.horizon import size_horizon
+
         n_days = int(head.split(":", 1)[1]) if ":" in head else 0
         result = size_horizon(site, years, **({"n_days": n_days} if n_days else {}))
         row = size_row(result)
