@@ -16,7 +16,6 @@ from click.testing import CliRunner
 from conftest import SAMPLES
 
 from gdc.cli.main import main
-from gdc.site.errors import InputError
 
 RAMP = SAMPLES / "ningxia-ramp" / "site.yaml"
 
@@ -133,12 +132,10 @@ def test_screen_years_columns(tmp_path):
     assert int(xl.iloc[0]["first_failing_year"]) == 2027
 
 
-def test_screen_size_years_not_yet(monkeypatch):
-    """Where gdc.optimise.horizon.size_horizon is missing, --mode size --years is refused up front."""
+def test_screen_years_mode_string():
+    """The years ride in the mode string (so --resume refuses another horizon), in check and size mode."""
     from gdc.screen import life
 
-    monkeypatch.setattr(life, "_size_horizon", lambda: None)
-    with pytest.raises(InputError, match="not available yet"):
-        life.check_years_mode("size", "2026-2030")
+    life.check_years_mode("size", "2026-2030")
     life.check_years_mode("check", "2026-2030")
     assert life.years_of(life.life_mode("size:8", "2026-2030")) == "2026-2030"
