@@ -61,7 +61,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -69,6 +69,7 @@ import numpy as np
 from gdc.check import CheckResult, check_site, get_rule_set
 from gdc.operation.dispatch import Design
 from gdc.operation.prices import Costs, cost_breakdown, get_costs, load_technology
+from gdc.optimise.certify import Block, Certificate, certify_block, certify_job, judge, verdict_rows
 from gdc.optimise.model import CapacityBounds, lp_data
 from gdc.optimise.solve import SMALL_LP_COLUMNS
 from gdc.optimise.stack import (
@@ -81,7 +82,6 @@ from gdc.optimise.stack import (
     compile_block,
 )
 from gdc.profiles.series import Profiles
-from gdc.rules.ruleset import RuleSet
 from gdc.site.errors import InfeasibleError, InputError
 from gdc.site.schema import Site
 
@@ -101,19 +101,6 @@ N_DAYS = 32
 #: 10-year stack of 32 typical days took 20.0 s without crossover and 23.8 s with it; crossover took a
 #: larger share on a stack of full years). Smaller stacks keep gdc's default, the dual simplex.
 STACK_OPTIONS = {"solver": "ipm", "run_crossover": "off"}
-
-
-@dataclass
-class Block:
-    """One year of the horizon in one weather year, with everything its LP and check need."""
-
-    year: int
-    weather: str | None
-    site: Site
-    profiles: Profiles
-    rule_set: RuleSet
-    costs: Costs
-    weight: float = 0.0
 
 
 @dataclass
@@ -342,127 +329,7 @@ def _free_capex(costs: Costs, design: Design, free: set[str]) -> float:
     return float(tot)
 
 
-# -- certificates ----------------------------------------------------------------------------------
-
-@dataclass
-class Certificate:
-    """One block's full-year certificate of a design.
-
-    Attributes
-    ----------
-    year, weather : int, str or None
-    certified : bool
-        Every hard energy rule of the year holds on the full year (and no load is unserved).
-    failing : dict of str to float
-        Shortfall [pp] of each failing percentage rule.
-    total_cny : float
-        The design's full-year cost in that block [CNY/yr] (:func:`gdc.operation.prices.cost_breakdown`).
-    verdicts : list of dict
-        ``{rule, value, threshold, op, unit, status, margin}`` of the hard metric rules.
-    worst_days : list of int
-        Days to add to the typical days when it fails.
-    by : str
-        ``least-cost full-year LP``, ``constructive dispatch``, or ``stacked LP``.
-    result : CheckResult or None
-        The full check (kept for the first block only).
-    """
-
-    year: int
-    weather: str | None
-    certified: bool
-    failing: dict[str, float]
-    total_cny: float
-    verdicts: list[dict[str, Any]]
-    worst_days: list[int] = field(default_factory=list)
-    by: str = ""
-    result: CheckResult | None = None
-    status: str = ""
-
-
-def _verdict_rows(chk: CheckResult, constrained: set[str]) -> list[dict[str, Any]]:
-    rows = []
-    for v in chk.verdicts:
-        if v.rule.id not in constrained or v.rule.kind not in ("hard", "param"):
-            continue
-        rows.append({"rule": v.rule.id, "name": v.rule.name_en, "name_zh": v.rule.name_zh,
-                     "value": None if v.value is None else float(v.value),
-                     "threshold": float(v.threshold) if isinstance(v.threshold, (int, float)) else v.threshold,
-                     "op": v.rule.op, "unit": v.unit, "status": v.status,
-                     "margin": None if v.margin is None else float(v.margin)})
-    return rows
-
-
-def _judge(chk: CheckResult, constrained: set[str]) -> tuple[bool, dict[str, float]]:
-    failing = {v.rule.id: -float(v.margin) for v in chk.verdicts
-               if v.status == "fail" and v.margin is not None and v.unit == "%" and v.rule.id in constrained}
-    ok = chk.metrics.unserved <= 1e-6 and not any(
-        v.status == "fail" for v in chk.verdicts if v.rule.metric and v.rule.kind in ("hard", "param")
-        and v.rule.id in constrained)
-    return ok, failing
-
-
-def certify_block(block: Block, bounds: CapacityBounds, design: Design, certificate: str = "lp",
-                  keep: bool = False) -> Certificate:
-    """Certify ``design`` on one block's full year (:mod:`gdc.optimise.typical`'s certificates).
-
-    Parameters
-    ----------
-    block : Block
-    bounds : CapacityBounds
-        The sizing bounds (for the LP data).
-    design : Design
-        The capacities in service in the block's year [MW, MWh].
-    certificate : {'lp', 'dispatch'}
-        ``lp``: the least-cost full-year dispatch of the fixed design under the year's rules (its
-        cost is the design's exact full-year cost); ``dispatch``: first the plain check
-        (renewable-first dispatch, exports within the annual caps; no LP), the LP when it fails.
-    keep : bool
-        Keep the full :class:`~gdc.check.CheckResult` (with its balance).
-
-    Returns
-    -------
-    Certificate
-    """
-    from gdc.optimise.size import _finish, _storage_template, solve_data
-    from gdc.optimise.typical import (
-        CERTIFY_OPTIONS,
-        ELASTIC_CERTIFY_OPTIONS,
-        _fixed,
-        _worst_days,
-        certify_constructive,
-    )
-
-    site, prof, costs = block.site, block.profiles, block.costs
-    full = lp_data(site, prof, costs, block.rule_set, bounds)
-    constrained = {rc.rule.id for rc in full.rules}
-    if certificate == "dispatch":
-        quick = certify_constructive(site, prof, design, full, costs)
-        if quick is not None:
-            return Certificate(block.year, block.weather, True, {}, quick.extra["cost"]["total_cny_per_year"],
-                               _verdict_rows(quick, constrained), by="constructive dispatch",
-                               result=quick if keep else None, status=quick.status)
-    tmpl = _storage_template(site)
-    fixed = replace(full, bounds=_fixed(design))
-    el = solve_data(fixed, prof.export_forbidden, tmpl, options=CERTIFY_OPTIONS, confirm_infeasible=False)
-    if not el.solution.optimal:
-        el = solve_data(fixed, prof.export_forbidden, tmpl, elastic=True, options=ELASTIC_CERTIFY_OPTIONS)
-        if not el.solution.optimal:
-            el = solve_data(fixed, prof.export_forbidden, tmpl, elastic=True)
-    if not el.solution.optimal:
-        return Certificate(block.year, block.weather, False, {}, float("nan"), [], by="least-cost full-year LP",
-                           status="fail")
-    el.design = design
-    chk = _finish(site, prof, el, costs, "size (horizon, certified on the full year)")
-    ok, failing = _judge(chk, constrained)
-    worst = [] if ok else _worst_days(site, prof, el, set(failing))
-    return Certificate(block.year, block.weather, ok, failing, chk.extra["cost"]["total_cny_per_year"],
-                       _verdict_rows(chk, constrained), worst, by="least-cost full-year LP",
-                       result=chk if keep else None, status=chk.status)
-
-
-def _certify_job(args: tuple[Any, ...]) -> Certificate:
-    return certify_block(*args)
-
+# -- certificates (gdc.optimise.certify) ---------------------------------------------------------
 
 def certify_all(inp: HorizonInputs, adds: dict[str, list[float]], certificate: str = "lp", workers: int = 1,
                 progress: Callable[[str], None] | None = None) -> list[Certificate]:
@@ -472,11 +339,11 @@ def certify_all(inp: HorizonInputs, adds: dict[str, list[float]], certificate: s
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            out = list(pool.map(_certify_job, jobs))
+            out = list(pool.map(certify_job, jobs))
     else:
         out = []
         for job in jobs:
-            out.append(_certify_job(job))
+            out.append(certify_job(job))
             if progress is not None:
                 c = out[-1]
                 progress(f"certify {c.year}{'' if c.weather is None else ' ' + c.weather}: "
@@ -783,12 +650,12 @@ def _exact(inp: HorizonInputs, share: float, progress: Callable[[str], None] | N
         full = blocks_lp[i].data
         constrained = {rc.rule.id for rc in full.rules}
         chk = check_site(b.site, design=d, balance=bals[i], profiles=b.profiles)
-        ok, failing = _judge(chk, constrained)
+        ok, failing = judge(chk, constrained)
         total = cost_breakdown(b.costs, d, bals[i], b.site)["total_cny_per_year"]
         keep = chk if i == 0 else None
         if keep is not None:
             keep.extra["cost"] = cost_breakdown(b.costs, d, bals[i], b.site)
-        certs.append(Certificate(b.year, b.weather, ok, failing, total, _verdict_rows(chk, constrained),
+        certs.append(Certificate(b.year, b.weather, ok, failing, total, verdict_rows(chk, constrained),
                                  by="stacked full-year LP", result=keep, status=chk.status))
     gap = max(0.0, (sol.objective - lower) / max(1.0, abs(sol.objective)))
     res = _result(inp, adds, certs, dropped, [{"round": 1, "objective_cny_per_yr": sol.objective}], t0, share,
