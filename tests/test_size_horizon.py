@@ -276,3 +276,52 @@ def test_fixed_renewables_in_the_stack_equal_the_model_built_with_them_fixed(tmp
     assert sol.objective == pytest.approx(ref.objective, rel=1e-7)
     assert stack.additions(sol.x)["storage_energy"][0] == pytest.approx(ref.design.storage_energy_mwh, rel=1e-4,
                                                                         abs=1e-3)
+
+
+@pytest.mark.parametrize("scale", [1.0, 0.3])
+def test_compiled_certificate_is_the_pyomo_certificate(tmp_path, scale):
+    """--exact certifies each year from the block's compiled sizing LP (capacity columns fixed,
+    self-use-first rows exact: certify_compiled) instead of building the fixed design's LP with
+    Pyomo again (certify_block). Both are the least-cost full-year dispatch of the design under the
+    year's rules: the same verdict and, where the design passes, the same cost [CNY/yr] and rule
+    values [%]. The design is the 2030 optimum of four Ningxia days (load share 36 %), then the
+    same design scaled to 30 %, which must fail the same rule in both."""
+    from gdc.operation.dispatch import Design
+    from gdc.optimise.certify import certify_block, certify_compiled
+
+    site = read_site(ramp_days_site(tmp_path))
+    inp = prepare_horizon(site, [2030])
+    b = inp.blocks[0]
+    data = lp_data(b.site, b.profiles, b.costs, b.rule_set, inp.bounds)
+    opt = solve_data(data, b.profiles.export_forbidden).design
+    d = Design(capacities_mw={k: scale * v for k, v in opt.capacities_mw.items()},
+               storage_power_mw=scale * opt.storage_power_mw, storage_energy_mwh=scale * opt.storage_energy_mwh)
+    fast = certify_compiled(b, compile_block(data), inp.bounds, d)
+    slow = certify_block(b, inp.bounds, d, "lp")
+    assert fast.certified == slow.certified == (scale == 1.0)
+    assert set(fast.failing) == set(slow.failing)
+    if scale == 1.0:
+        assert fast.by == "least-cost full-year LP (compiled)"
+        assert fast.total_cny == pytest.approx(slow.total_cny, rel=1e-5)
+        for a, c in zip(fast.verdicts, slow.verdicts, strict=True):
+            assert a["rule"] == c["rule"] and a["status"] == c["status"]
+            assert a["value"] == pytest.approx(c["value"], abs=1e-3)
+    else:
+        assert "load_share" in fast.failing
+        assert fast.failing["load_share"] == pytest.approx(slow.failing["load_share"], abs=1e-6)
+
+
+def test_blocks_built_in_processes_are_the_blocks_built_here(tmp_path):
+    """--exact builds the years' LPs in --workers processes (compile_blocks): the same matrix,
+    bounds and objective, entry for entry, as building them in this process."""
+    from gdc.optimise.horizon import compile_blocks
+
+    site = read_site(ramp_days_site(tmp_path))
+    inp = prepare_horizon(site, [2026, 2027, 2028])
+    datas = [lp_data(b.site, b.profiles, b.costs, b.rule_set, inp.bounds) for b in inp.blocks]
+    here, there = compile_blocks(datas, 1), compile_blocks(datas, 2)
+    assert len(there) == 3
+    for a, b in zip(here, there, strict=True):
+        for name in ("rows", "cols", "vals", "c", "row_lower", "row_upper", "col_lower", "col_upper", "rule_rows"):
+            np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+        assert a.cap_cols == b.cap_cols and a.offset == b.offset

@@ -15,11 +15,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from gdc.site.errors import InputError
+
+if TYPE_CHECKING:
+    from gdc.site.schema import Site
 
 __all__ = ["horizon_lines", "parse_stages", "size_years"]
 
@@ -198,6 +201,18 @@ def _progress() -> Callable[[str], None] | None:
 PARALLEL_FROM = 4
 
 
+def default_horizon_workers(site: Site, years: list[int]) -> int:
+    """``gdc size --years``'s default ``--workers``: the machine's workers (at most one per block)
+    from :data:`PARALLEL_FROM` full-year blocks (years x weather years), else 1 (a full-year
+    block's build and certificate take about a second each; a few days' far less)."""
+    from gdc.profiles.life import weather_names
+    from gdc.screen.runner import default_workers
+
+    blocks = len(years) * len(weather_names(site))
+    full_year = site.days is None
+    return min(default_workers(), blocks) if blocks >= PARALLEL_FROM and full_year else 1
+
+
 def size_years(site_file: Path, years_text: str, *, json_out: str | None, hourly: str | None, lang: str,
                definitions: str, write_site: str | None, report: str | None, xlsx_out: str | None,
                n_days: int, exact: bool, weather_pass: float, stages_text: str | None, certify: str,
@@ -236,12 +251,7 @@ def size_years(site_file: Path, years_text: str, *, json_out: str | None, hourly
                                                        "on every full year"
         click.echo(f"sizing over {len(years)} year(s): {how} ...", err=True)
     if workers is None:
-        from gdc.profiles.life import weather_names
-        from gdc.screen.runner import default_workers
-
-        blocks = len(years) * len(weather_names(site))
-        full_year = site.days is None  # a full-year certificate takes seconds; a few days' not
-        workers = min(default_workers(), blocks) if blocks >= PARALLEL_FROM and full_year else 1
+        workers = default_horizon_workers(site, years)
     result = _solve(lambda: size_horizon(site, years, n_days=n_days or N_DAYS, exact=exact, weather_pass=weather_pass,
                                          progress=_progress(), stages=stages, certificate=certify, workers=workers),
                     site, json_out, lang)

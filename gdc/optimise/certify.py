@@ -4,13 +4,16 @@
 hourly year, with the certificates of :mod:`gdc.optimise.typical`: the least-cost full-year dispatch
 of the fixed design under the year's rules (its cost is the design's exact full-year cost), or
 first the plain check's renewable-first dispatch. :mod:`gdc.optimise.horizon` certifies every block
-of a horizon with it, in parallel processes when asked (:func:`certify_job`).
+of a horizon with it, in parallel processes when asked (:func:`certify_job`). Where the block's
+full-year sizing LP is already compiled (``size --years --exact``), :func:`certify_compiled` gives the
+same certificate from those arrays, without building the fixed design's LP with Pyomo again (V3,
+one year: 1.3 s against 1.7 s).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gdc.check import CheckResult
 from gdc.operation.dispatch import Design
@@ -19,6 +22,9 @@ from gdc.optimise.model import CapacityBounds, lp_data
 from gdc.profiles.series import Profiles
 from gdc.rules.ruleset import RuleSet
 from gdc.site.schema import Site
+
+if TYPE_CHECKING:
+    from gdc.optimise.stack import BlockLP
 
 
 @dataclass
@@ -152,6 +158,70 @@ def certify_block(block: Block, bounds: CapacityBounds, design: Design, certific
                        result=chk if keep else None, status=chk.status)
 
 
+def certify_compiled(block: Block, compiled: BlockLP, bounds: CapacityBounds, design: Design,
+                     keep: bool = False) -> Certificate:
+    """Certify ``design`` on one block's full year from the block's compiled sizing LP (no Pyomo build).
+
+    The same certificate as :func:`certify_block` with ``certificate="lp"``: every capacity
+    column of ``compiled`` (the block's full-year sizing LP, :func:`gdc.optimise.stack.compile_block`)
+    is fixed at ``design``, and its self-use-first rows are exact at those capacities
+    (:meth:`gdc.optimise.stack.StackedLP.fix_renewables`), so the LP is the least-cost full-year
+    dispatch of the fixed design under the year's rule rows. When that LP has no optimum (the
+    design cannot meet a rule), :func:`certify_block` decides with its elastic LP (the shortfalls
+    and the worst days).
+
+    Parameters
+    ----------
+    block : Block
+    compiled : BlockLP
+        The block's full-year sizing LP (free capacities within the sizing bounds).
+    bounds : CapacityBounds
+        The sizing bounds (for the fallback).
+    design : Design
+        The capacities in service in the block's year [MW, MWh].
+    keep : bool
+        Keep the full :class:`~gdc.check.CheckResult` (with its balance).
+
+    Returns
+    -------
+    Certificate
+    """
+    import numpy as np
+
+    from gdc.check import check_site
+    from gdc.operation.prices import cost_breakdown
+    from gdc.optimise.size import _storage_template
+    from gdc.optimise.stack import STORAGE_E, STORAGE_P, Plan, StackedLP, block_balance
+    from gdc.optimise.typical import CERTIFY_OPTIONS
+
+    caps = {**design.capacities_mw, STORAGE_P: design.storage_power_mw, STORAGE_E: design.storage_energy_mwh}
+    keys = list(compiled.cap_cols)
+    plan = Plan(stage_years=[block.year], block_years=[block.year], block_weights=np.ones(1),
+                stage_costs=[{}], bounds={k: (caps[k], caps[k]) for k in keys})
+    stack = StackedLP([compiled], plan, options=dict(CERTIFY_OPTIONS))
+    renewables = {k: [caps[k]] for k in keys if k not in (STORAGE_P, STORAGE_E)}
+    if renewables:
+        stack.fix_renewables(renewables)
+    sol = stack.solve()
+    if not sol.optimal:
+        return certify_block(block, bounds, design, "lp", keep)
+    bal = block_balance(stack, 0, sol.x, caps, block.profiles.export_forbidden, _storage_template(block.site))
+    constrained = {rc.rule.id for rc in compiled.data.rules}
+    chk = check_site(block.site, design=design, balance=bal, profiles=block.profiles)
+    ok, failing = judge(chk, constrained)
+    if not ok:  # the LP met its rule rows, the check did not (tolerances): the elastic LP's shortfalls
+        return certify_block(block, bounds, design, "lp", keep)
+    chk.extra["cost"] = cost_breakdown(block.costs, design, bal, block.site)
+    return Certificate(block.year, block.weather, ok, failing, chk.extra["cost"]["total_cny_per_year"],
+                       verdict_rows(chk, constrained), by="least-cost full-year LP (compiled)",
+                       result=chk if keep else None, status=chk.status)
+
+
 def certify_job(args: tuple[Any, ...]) -> Certificate:
-    """:func:`certify_block` of one tuple of arguments (a process pool's task)."""
+    """:func:`certify_block` of one tuple of arguments (a process pool's task); with a
+    :class:`~gdc.optimise.stack.BlockLP` second, :func:`certify_compiled`."""
+    from gdc.optimise.stack import BlockLP
+
+    if len(args) > 1 and isinstance(args[1], BlockLP):
+        return certify_compiled(*args)
     return certify_block(*args)
