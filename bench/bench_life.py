@@ -6,8 +6,10 @@ wind x degradation, load x growth, storage fade: gdc's year model ``gdc.profiles
 own rule rows (that year's thresholds), capacities shared. Methods:
 
 * ``reference``: the stacked life LP as plain arrays straight into highspy
-  (``reference_lp.solve_life``), HiGHS HiPO (``--ref-solvers`` adds ``ipx`` and ``defaults``
-  for the first size only);
+  (``reference_lp.solve_life``), HiGHS HiPO with its defaults (``--ref-solvers``: a comma list
+  of ``reference_lp.REFERENCE_SOLVERS``; ``hipo-amd-nox``, HiPO with the AMD ordering and no
+  crossover, is gdc's own HiGHS configuration and the best one on this LP; ``ipx`` and
+  ``defaults`` run for the first size only);
 * ``fast``: ``gdc.optimise.horizon.size_horizon(site, years)``, typical days per year,
   certified on every full year;
 * ``exact``: ``size_horizon(site, years, exact=True)``, the stacked full-year LP (its
@@ -32,6 +34,7 @@ Usage (from the repository root)::
     python bench/bench_life.py --years 1 3 10 --json results/life.json
     python bench/bench_life.py --years 25 --methods fast
     python bench/bench_life.py --years 1 --methods reference --ref-solvers hipo,ipx,defaults
+    python bench/bench_life.py --years 1 3 10 --methods reference,exact --ref-solvers hipo,hipo-amd-nox
 
 Readable lines go to STDERR; ``--json`` writes every row.
 """
@@ -100,20 +103,23 @@ def work_gdc(site_path: Path, n: int, exact: bool, n_days: int) -> dict:
 
     if not exact:
         import tsam  # noqa: F401
+    from gdc.cli.horizon import default_horizon_workers
     from gdc.optimise.horizon import size_horizon
     from gdc.site.read import read_site
 
     site = read_site(site_path)
     years = horizon_years(site_path, n)
+    workers = default_horizon_workers(site, years)  # what `gdc size --years` runs with
     t0 = time.perf_counter()
-    res = size_horizon(site, years, n_days=n_days, exact=exact)
+    res = size_horizon(site, years, n_days=n_days, exact=exact, workers=workers)
     dt = time.perf_counter() - t0
     hz = res.extra["horizon"]
     d = res.design
     return {"method": "gdc exact" if exact else f"gdc fast ({n_days} typical days)", "seconds": dt, "years": years,
             "objective_cny_per_yr": float(hz["objective_cny_per_yr"]), "certified": hz.get("certified"),
             "rounds": hz.get("rounds"), "cost_basis": hz.get("cost_basis"), "binding": hz.get("binding"),
-            "horizon_seconds": hz.get("seconds"),
+            "horizon_seconds": hz.get("seconds"), "workers": workers,
+            "optimiser": res.extra.get("optimiser"),
             "capacities": {**d.capacities_mw, "storage_power": d.storage_power_mw,
                            "storage_energy": d.storage_energy_mwh}}
 
@@ -241,7 +247,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--years", type=int, nargs="+", default=[1, 3, 10], help="horizon lengths [years]")
     ap.add_argument("--methods", default="reference,fast,exact", help="comma list of reference, fast, exact")
     ap.add_argument("--ref-solvers", default="hipo",
-                    help="reference configurations: hipo always; ipx, defaults are run on the first size only")
+                    help="reference configurations (reference_lp.REFERENCE_SOLVERS), comma list: hipo, hipo-amd, "
+                         "hipo-amd-nox at every size; ipx, defaults on the first size only")
     ap.add_argument("--site", type=Path, default=SITE)
     ap.add_argument("--days", type=int, default=16, help="typical days per year of gdc's fast path")
     ap.add_argument("--threads", type=int, default=None, help="HiGHS threads of the reference (default HiGHS's)")
@@ -260,13 +267,14 @@ def main(argv: list[str] | None = None) -> None:
     bad = set(methods) - set(METHODS)
     if bad:
         raise SystemExit(f"unknown method(s) {sorted(bad)}; choose from {METHODS}")
-    extra = [s.strip() for s in a.ref_solvers.split(",") if s.strip() and s.strip() != "hipo"]
+    ref_solvers = [s.strip() for s in a.ref_solvers.split(",") if s.strip()] or ["hipo"]
     rows: list[dict] = []
     log(f"bench_life {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}, site {a.site}, "
         f"load average {load_average()}, {os.cpu_count()} cores")
     for i, n in enumerate(sorted(a.years)):
         for m in methods:
-            solvers = ["hipo"] + extra if (m == "reference" and i == 0) else ["hipo"]
+            # ipx and the defaults are slow: the first size only; the HiPO variants at every size
+            solvers = [x for x in ref_solvers if i == 0 or x.startswith("hipo")] if m == "reference" else ["hipo"]
             for s in solvers:
                 row = run_one(m, n, a.site, solver=s, days=a.days, threads=a.threads, timeout=a.timeout)
                 rows.append(row)

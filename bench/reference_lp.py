@@ -739,8 +739,12 @@ def build_life_arrays(life: LifeInput) -> LPArrays:
                     col_lo=col_lo, col_hi=col_hi, index=ix, row_index=rix)
 
 
-#: HiGHS configurations of the reference, by name (``hipo``: the best plain one on V3).
-REFERENCE_SOLVERS = {"hipo": {"solver": "hipo"}, "ipx": {"solver": "ipx"}, "defaults": {}}
+#: HiGHS configurations of the reference, by name (``hipo``: the best plain one on V3;
+#: ``hipo-amd``: HiPO with the AMD ordering gdc's stacked full-year LP uses, so the reference
+#: gets the same configuration; ``hipo-amd-nox`` without crossover, as gdc runs it).
+REFERENCE_SOLVERS = {"hipo": {"solver": "hipo"}, "hipo-amd": {"solver": "hipo", "hipo_ordering": "amd"},
+                     "hipo-amd-nox": {"solver": "hipo", "hipo_ordering": "amd", "run_crossover": "off"},
+                     "ipx": {"solver": "ipx"}, "defaults": {}}
 
 
 def solve_life(life: LifeInput, solver: str = "hipo", options: dict | None = None,
