@@ -139,3 +139,29 @@ def test_screen_years_mode_string():
     life.check_years_mode("size", "2026-2030")
     life.check_years_mode("check", "2026-2030")
     assert life.years_of(life.life_mode("size:8", "2026-2030")) == "2026-2030"
+
+
+def test_data_of_a_later_year_of_the_life(tmp_path):
+    """Profiles with 2027 timestamps on a site evaluated in 2027 with the life starting in 2026:
+    every year of the life reuses the 2027 hours, so the path also evaluates 2026 (it used to stop
+    with 'the series describe 2026'). Its row for 2026 is `gdc check --year 2026` of that site, and
+    timestamps before the start year (2025) stay bad input."""
+    for f in ("site.yaml", "profiles.csv"):
+        shutil.copy(RAMP.parent / f, tmp_path / f)
+    csv = tmp_path / "profiles.csv"
+    csv.write_text("".join(ln.replace("2026-", "2027-", 1) if ln.startswith("2026-") else ln
+                           for ln in csv.read_text(encoding="utf-8").splitlines(keepends=True)), encoding="utf-8")
+    site = tmp_path / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("\nyear: 2026", "\nyear: 2027"), encoding="utf-8")
+    path = _run("check", site, "--years", "2026-2027", "--json")
+    assert path.exit_code == 1, path.output
+    d = json.loads(path.output)
+    one = json.loads(_run("check", site, "--year", "2026", "--json").output)
+    row = d["path"][0]
+    assert row["year"] == 2026 and row["life"]["year_of_life"] == 1
+    share = next(v["value"] for v in row["verdicts"] if v["id"] == "load_share")
+    assert share == pytest.approx(next(v["value"] for v in one["verdicts"] if v["id"] == "load_share"), abs=1e-9)
+    assert d["first_failing_year"] == 2027
+    csv.write_text(csv.read_text(encoding="utf-8").replace("\n2027-", "\n2025-"), encoding="utf-8")
+    bad = _run("check", site, "--years", "2026-2027")
+    assert bad.exit_code == 2 and "timestamps are of 2025" in bad.output

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from gdc.profiles.series import Profiles, read_profiles
+from gdc.profiles.series import Profiles, last_series_year, read_profiles
 from gdc.site.errors import InputError
 from gdc.site.read import life_defaults, life_span_of
 from gdc.site.schema import Load, Site
@@ -390,7 +390,7 @@ def _base(site: Site) -> Profiles:
     """The site's series as read (cached per process)."""
     key = series_key(site)
     hit = _BASE.get(key)
-    if hit is not None and (hit.index is None or hit.index[0].year <= site.year):
+    if hit is not None and (hit.index is None or hit.index[0].year <= last_series_year(site)):
         _BASE.move_to_end(key)
         return hit
     profiles = read_profiles(site)

@@ -238,6 +238,15 @@ def data_year(site: Site) -> int:
     return site.effective_start_year
 
 
+def last_series_year(site: Site) -> int:
+    """The latest year a full-year series with timestamps may be of: the life's last year (or the
+    evaluation year when later) [calendar year]."""
+    from gdc.site.read import life_span_of
+
+    start, years = life_span_of(site)
+    return max(site.year, start + years - 1)
+
+
 def check_time_axis(site: Site, df: pd.DataFrame, path: Path, field: str, n: int) -> pd.DatetimeIndex:
     """The hour-start times of a full-year CSV, checked against the site's years.
 
@@ -245,7 +254,8 @@ def check_time_axis(site: Site, df: pd.DataFrame, path: Path, field: str, n: int
     describes one calendar year, its data year Y. With a timestamp column, Y is the
     timestamps' year: they must be hour-start times from Y-01-01 00:00, one hour apart, in
     order, without duplicates, covering Y's hours (8784 in a leap year, else 8760), and
-    ``start_year <= Y <= year``. Without one, Y is :func:`data_year` and the rows must be its
+    ``start_year <= Y <= `` the life's last year (:func:`last_series_year`: every year of the life
+    reuses these hours, so ``gdc check --years all`` also evaluates the years before ``Y``). Without one, Y is :func:`data_year` and the rows must be its
     hours. A later evaluation year reuses these hours whatever its own length.
 
     Returns
@@ -307,10 +317,13 @@ def check_time_axis(site: Site, df: pd.DataFrame, path: Path, field: str, n: int
             f"{n} rows of {y} timestamps: {y} {'is a leap year with 8784' if calendar.isleap(y) else 'has 8760'} "
             f"hours (column '{name}')", file=path, field=f"{field}.file",
             fix=f"give the {_hours_in(y)} hours of {y}" + (" (29 February included)" if calendar.isleap(y) else ""))
+    if y > hi:  # a later year of the life is the data year too (each year of the life reuses these hours)
+        hi = last_series_year(site)
     if not lo <= y <= hi:
         span = f"{lo}" if lo == hi else f"{lo} to {hi}"
         raise InputError(
-            f"the timestamps are of {y}, but the site's series describe {span} (start_year to year)", file=path,
+            f"the timestamps are of {y}, but the site's series describe {span} (start_year to the life's last "
+            "year)", file=path,
             field=f"{field}.file",
             fix=f"use data of {span}, or set the site's year / start_year to the data year, or drop the "
             f"'{name}' column to reuse the rows as the hours of {data_year(site)}")

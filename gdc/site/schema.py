@@ -604,8 +604,8 @@ class Site(_Strict):
     """One green-power direct-connection project.
 
     Time axis of full-year series: they describe one calendar year, the data year Y. With a
-    timestamp column Y is the timestamps' year, and ``start_year <= Y <= year``; without one Y
-    is the start year (default: the evaluation year). The rows are Y's hours: 8784 in a leap
+    timestamp column Y is the timestamps' year, and ``start_year <= Y <=`` the life's last year;
+    without one Y is the start year (default: the evaluation year). The rows are Y's hours: 8784 in a leap
     year, else 8760 (:func:`gdc.profiles.series.check_time_axis`). Evaluating in a later year
     (``gdc check --year``, :func:`with_year`, which keep the start year) reuses Y's hours row
     by row, whatever the evaluation year's length.
