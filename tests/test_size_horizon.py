@@ -325,3 +325,45 @@ def test_blocks_built_in_processes_are_the_blocks_built_here(tmp_path):
         for name in ("rows", "cols", "vals", "c", "row_lower", "row_upper", "col_lower", "col_upper", "rule_rows"):
             np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
         assert a.cap_cols == b.cap_cols and a.offset == b.offset
+
+
+def test_representative_years_and_their_weights(tmp_path):
+    """From 12 evaluated years the fast path stacks representative years only. National rules over
+    2028-2041 (load share 30 % to 2029, 35 % from 2030: 650号), storage replaced in year 10 (2037):
+    kept are 2028 (first, stage), 2029 and 2030 (the threshold step), 2036 and 2037 (the
+    replacement), 2041 (last), and 2033 and 2040 so that no gap exceeds 3 years. A skipped year's
+    weight goes to its neighbours linearly: 2031 gives 2/3 of its weight to 2030 and 1/3 to 2033."""
+    from gdc.optimise.horizon import representative_weights, representative_years
+
+    site = read_site(pv_site(tmp_path))
+    years = list(range(2028, 2042))
+    inp = prepare_horizon(site, years)
+    kept = representative_years(inp)
+    assert kept == [2028, 2029, 2030, 2033, 2036, 2037, 2040, 2041]
+    w = representative_weights(inp, kept)
+    own = {b.year: b.weight for b in inp.blocks}
+    at = {inp.blocks[i].year: v for i, v in w.items()}
+    assert sum(w.values()) == pytest.approx(1.0)
+    # 2030 <- 2031 (2/3), 2032 (1/3); 2033 <- 2031 (1/3), 2032 (2/3), 2034 (2/3), 2035 (1/3)
+    assert at[2030] == pytest.approx(own[2030] + own[2031] * 2 / 3 + own[2032] / 3)
+    assert at[2033] == pytest.approx(own[2033] + own[2031] / 3 + own[2032] * 2 / 3 + own[2034] * 2 / 3 + own[2035] / 3)
+    assert representative_years(prepare_horizon(site, years[:11])) == years[:11]  # below 12 years: all
+
+
+def test_representative_stack_gives_the_full_stacks_design(tmp_path, monkeypatch):
+    """Without ageing the years of one threshold plateau are the same year, so the interpolated
+    stack of representative years is the full stack's LP: over 2028-2041 the sized design and its
+    certified cost [CNY/yr] equal those of the stack of all 14 years, and every year is certified."""
+    import gdc.optimise.horizon as horizon
+
+    site = read_site(pv_site(tmp_path))
+    years = list(range(2028, 2042))
+    some = horizon.size_horizon(site, years)
+    monkeypatch.setattr(horizon, "YEAR_REDUCTION_FROM", 100)
+    every = horizon.size_horizon(site, years)
+    h1, h2 = some.extra["horizon"], every.extra["horizon"]
+    assert h1["stack_years"] == [2028, 2029, 2030, 2033, 2036, 2037, 2040, 2041] and h2["stack_years"] == years
+    assert h1["certified"] and h2["certified"]
+    assert h1["objective_cny_per_yr"] == pytest.approx(h2["objective_cny_per_yr"], rel=1e-6)
+    assert some.design.capacities_mw["pv"] == pytest.approx(every.design.capacities_mw["pv"], rel=1e-5)
+    assert some.design.storage_energy_mwh == pytest.approx(every.design.storage_energy_mwh, rel=1e-5, abs=1e-5)

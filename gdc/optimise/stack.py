@@ -183,6 +183,10 @@ class Plan:
         Per stage, the annual cost of one unit of each capacity key [CNY/MW/yr, CNY/MWh/yr].
     bounds : dict of str to (float, float)
         Bounds of each free capacity key (the capacity in service) [MW, MWh].
+    stage_weights : tuple of float, optional
+        ``W_s`` of each stage [-] when the blocks are not every evaluated year (a stack of
+        representative years, :func:`gdc.optimise.horizon.representative_years`): the weights of
+        the whole horizon; default from the blocks.
     """
 
     stage_years: list[int]
@@ -190,6 +194,7 @@ class Plan:
     block_weights: np.ndarray
     stage_costs: list[dict[str, float]]
     bounds: dict[str, tuple[float, float]]
+    stage_weights: tuple[float, ...] | None = None
 
     def in_service(self, year: int) -> list[int]:
         """Indices of the stages whose additions are in service in ``year``."""
@@ -197,6 +202,8 @@ class Plan:
 
     def stage_weight(self, s: int) -> float:
         """``W_s``: total weight of the blocks in which stage ``s``'s additions are in service [-]."""
+        if self.stage_weights is not None:
+            return float(self.stage_weights[s])
         y = self.stage_years[s]
         return float(sum(w for yb, w in zip(self.block_years, self.block_weights, strict=True) if yb >= y))
 
