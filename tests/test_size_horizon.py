@@ -367,3 +367,11 @@ def test_representative_stack_gives_the_full_stacks_design(tmp_path, monkeypatch
     assert h1["objective_cny_per_yr"] == pytest.approx(h2["objective_cny_per_yr"], rel=1e-6)
     assert some.design.capacities_mw["pv"] == pytest.approx(every.design.capacities_mw["pv"], rel=1e-5)
     assert some.design.storage_energy_mwh == pytest.approx(every.design.storage_energy_mwh, rel=1e-5, abs=1e-5)
+
+
+def test_terminal_names_the_representative_years(tmp_path):
+    """`gdc size --years` prints which years the stack held when it was not all of them."""
+    r = CliRunner().invoke(cli, ["size", str(pv_site(tmp_path)), "--years", "2028-2041"])
+    assert r.exit_code == 0, r.output
+    assert ("stacked LP over representative years: 2028, 2029, 2030, 2033, 2036, 2037, 2040, 2041 "
+            "(8/14; every year certified)") in r.output

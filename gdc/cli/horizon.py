@@ -52,6 +52,8 @@ _WORDS = {
     "nothing": ("nothing", "无"),
     "rounds": ("rounds", "轮"),
     "lower": ("lower bound", "下界"),
+    "stacked": ("stacked LP over representative years", "堆叠线性规划所含代表年份"),
+    "all_certified": ("every year certified", "每年均经核验"),
 }
 
 
@@ -106,6 +108,10 @@ def horizon_lines(h: dict[str, Any], lang: str = "en") -> list[str]:
     span = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
     out = [f"{_w('title', lang)}: {span} ({len(years)} {_w('years', lang)}) x {len(weathers)} "
            f"{_w('weathers', lang)}, {h['method']}, {h['rounds']} {_w('rounds', lang)}, {h['seconds']:.1f} s"]
+    stacked = h.get("stack_years")
+    if stacked and len(stacked) < len(years):
+        out.append(f"  {_w('stacked', lang)}: {', '.join(map(str, stacked))} ({len(stacked)}/{len(years)}; "
+                   f"{_w('all_certified', lang)})")
     out.append(f"  {_w('basis', lang)}: {h['cost_basis_zh'] if zh else h['cost_basis']} "
                f"({_w('rate', lang)} {100 * h['discount_rate']:g} %)")
     line = (f"  {_w('objective', lang)}: {h['objective_cny_per_yr']:,.0f} {_w('annualised', lang)}; "
