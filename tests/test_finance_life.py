@@ -18,6 +18,7 @@ from gdc.check import check_site
 from gdc.cli.main import main
 from gdc.finance.cashflow import finance_of
 from gdc.finance.life import life_energy, life_finance
+from gdc.finance.params import finance_params
 from gdc.life.path import check_path
 from gdc.site.read import read_site
 
@@ -57,7 +58,8 @@ def test_year_5_of_the_cash_flows_is_the_path_year_5(make_site):
 def test_replacements_from_the_life_model(make_site):
     """Storage 2 MW / 4 MWh fading 5 %/yr, end of life 80 %, the life preset's replacement in year 10:
     0.95^5 = 0.774 < 0.8, so the battery is replaced in years 6, 10, 15, 20 and 25, each at
-    4 MWh x 300 CNY/kWh = 1,200,000 CNY (the preset's single year 10 gives one)."""
+    4 MWh x 300 CNY/kWh = 1,200,000 CNY. The one-year finance (`gdc check`) pays for the same
+    renewals (FinanceParams.storage_replacement_years, from the same life model), not year 10 alone."""
     st = {"power_mw": 2, "energy_mwh": 4}
     site = read_site(make_site(base_site(start_year=2026, storage=st,
                                          degradation={"storage_per_year_pct": 5, "storage_end_of_life_pct": 80})))
@@ -68,7 +70,8 @@ def test_replacements_from_the_life_model(make_site):
     assert [t for t, x in enumerate(rep) if x] == [6, 10, 15, 20, 25]
     assert rep[6] == pytest.approx(-1.2e6)
     single = [r["storage_replacement_cny"] for r in finance_of(check_site(site)).as_dict()["cash_flows"]]
-    assert [t for t, x in enumerate(single) if x] == [10]
+    assert [t for t, x in enumerate(single) if x] == [6, 10, 15, 20, 25]
+    assert finance_params(site).storage_replacement_years == (6, 10, 15, 20, 25)
 
 
 def test_check_years_carries_the_life_finance(make_site):

@@ -388,7 +388,8 @@ def cash_flows(params: FinanceParams, investment: Investment, years: YearEnergy 
         Year 1's energy and money, repeated every year; or one per year 1..N (a project-life path).
     replacement_years : sequence of int, optional
         Years in which the battery is replaced (the life model's, :mod:`gdc.finance.life`);
-        default ``[params.storage_replacement_year]``. Each replacement costs the storage energy
+        default ``params.storage_replacement_years`` (the life model's renewals, from
+        :func:`gdc.finance.params.finance_params`), else ``[params.storage_replacement_year]``. Each replacement costs the storage energy
         in service in its year (the same every year without additions) and is depreciated to
         zero over the years left.
     additions : sequence of (int, Investment), optional
@@ -445,7 +446,8 @@ def cash_flows(params: FinanceParams, investment: Investment, years: YearEnergy 
         e = investment.storage_energy_mwh + sum(inv.storage_energy_mwh for ta, inv in adds if ta < y)
         return 1000.0 * e * params.storage_replacement_cny_per_kwh * params.storage_replacement_share
 
-    rep_years = [params.storage_replacement_year] if replacement_years is None else list(replacement_years)
+    rep_years = list(replacement_years) if replacement_years is not None else \
+        list(params.storage_replacement_years or (params.storage_replacement_year,))
     rep_years = sorted({int(y) for y in rep_years if 1 <= y <= n})
     for y in rep_years:
         replacement = replacement_in(y)
@@ -677,7 +679,7 @@ def finance_columns(result: CheckResult) -> dict[str, float | None]:
     >>> from gdc.check import check_file
     >>> row = finance_columns(check_file("sample_sites/v3-tool-flat-load/site.yaml"))
     >>> round(row["initial_investment_cny"] / 1e6, 2), round(row["composite_price_cny_per_kwh"], 4)
-    (695.8, 0.3057)
+    (695.8, 0.3062)
     """
     f = finance_of(result).as_dict()
     return {k: f[k] for k in SCREEN_COLUMNS}

@@ -55,6 +55,12 @@ class FinanceParams:
         Year t's O&M (prices) are year 1's times ``(1 + e)^(t - 1)``.
     storage_replacement_year : int
         Default: the life model's (:func:`gdc.profiles.life.degradation_params`).
+    storage_replacement_years : tuple of int or None
+        The years of the evaluation in which the battery is renewed; :func:`finance_params` gives
+        the life model's (:func:`gdc.profiles.life.fade_schedule`: ``storage_replacement_year`` and
+        every year the usable energy would fall below the end-of-life share: years 10 and 22 with the
+        defaults), so ``gdc check`` and ``gdc check --years`` pay for the same replacements.
+        None: ``storage_replacement_year`` only.
     storage_replacement_cny_per_kwh : float [CNY/kWh]
     storage_replacement_share : float
     certificate_cny_per_mwh : float [CNY/MWh]
@@ -99,6 +105,7 @@ class FinanceParams:
     other_investment_cny: float
     staff_cny_per_year: float
     self_use_fees_cny_per_kwh: float
+    storage_replacement_years: tuple[int, ...] | None = None
     vat: str = "net"
     vat_included: bool = False
     vat_rate_pct: float = 13.0
@@ -175,8 +182,17 @@ def finance_params(site: Site, **overrides: Any) -> FinanceParams:
             values[key] = value
             sources[key] = "site"
     for key, value in overrides.items():
-        if key not in values:
+        if key not in values and key != "storage_replacement_years":
             raise TypeError(f"unknown finance parameter {key!r}")
         values[key] = value
         sources[key] = "override"
+    if "storage_replacement_years" not in overrides:
+        # the life model's renewals within the evaluation: the first year, then at end of life
+        from gdc.profiles.life import fade_schedule
+
+        deg = degradation_params(site)
+        sched = fade_schedule(deg.storage_per_year_pct, int(values["storage_replacement_year"]),
+                              deg.storage_end_of_life_pct, int(values["evaluation_years"]))
+        values["storage_replacement_years"] = tuple(n for n, (_, renewed) in enumerate(sched, start=1) if renewed)
+        sources["storage_replacement_years"] = "life"
     return FinanceParams(**values, preset=site.finance.preset, sources=sources)

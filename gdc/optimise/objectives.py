@@ -15,7 +15,9 @@ discount factors ``d_t = (1 + r)^-t``, escalation ``g_O,t = (1 + e_O)^(t-1)`` (O
 ``g_T,t = (1 + e_T)^(t-1)`` (tariff), ``a = sum_{t=1..N} d_t``, ``a_O = sum d_t g_O,t``,
 ``a_T = sum d_t g_T,t``; per unit of capacity the capex ``I_k`` [CNY/MW] and year-1 fixed O&M
 ``o_k`` [CNY/MW/yr] (:func:`gdc.finance.cashflow.unit_investment`); the battery replacement
-``R = 1000 x cost per kWh x share`` [CNY/MWh of E] in year ``y`` (0 when ``y`` > N); lines ``l``
+``R = 1000 x cost per kWh x share`` [CNY/MWh of E] in each renewal year ``y`` of the life model
+(``FinanceParams.storage_replacement_years``: years 10 and 22 with the defaults; ``d_y`` below is
+the sum of their discount factors, ``D_R`` of their shields); lines ``l``
 and other investment, staff ``W`` [CNY/yr], self-use fee ``f`` [CNY/MWh].
 
 ``cost`` (default)
@@ -158,7 +160,7 @@ class _Factors:
     a: float
     a_o: float
     a_t: float
-    d_rep: float  # d_y of the replacement, 0 outside the evaluation
+    d_rep: float  # sum of d_y over the replacements in the evaluation
     k_o: float
     k_t: float
     k_1: float
@@ -182,11 +184,11 @@ def _factors(p: Any) -> _Factors:
     dep_years = t <= min(p.depreciation_years, n)
     shield = float(np.sum(d * tau * dep_years)) * (1.0 - p.salvage_fraction) / p.depreciation_years
     salvage = float(d[-1]) * (1.0 - (1.0 - p.salvage_fraction) * min(p.depreciation_years, n) / p.depreciation_years)
-    y = p.storage_replacement_year
     d_rep, rep_shield = 0.0, 0.0
-    if 1 <= y <= n:
-        d_rep = float(d[y - 1])
-        rep_shield = float(np.sum((d * tau)[y - 1:])) / (n - y + 1)
+    for y in sorted(set(getattr(p, "storage_replacement_years", None) or (p.storage_replacement_year,))):
+        if 1 <= y <= n:  # each renewal: its discount factor, and its depreciation's tax shield
+            d_rep += float(d[y - 1])
+            rep_shield += float(np.sum((d * tau)[y - 1:])) / (n - y + 1)
     return _Factors(a=float(d.sum()), a_o=float(d @ g_o), a_t=float(d @ g_t), d_rep=d_rep,
                     k_o=float(k @ g_o), k_t=float(k @ g_t), k_1=float(k.sum()), shield=shield, salvage=salvage,
                     d_rep_after_tax=d_rep - rep_shield)

@@ -244,13 +244,24 @@ def storage_schedule(site: Site) -> list[tuple[float, bool]]:
     """
     _, years = life_span(site)
     d = degradation_params(site)
-    keep = 1.0 - d.storage_per_year_pct / 100.0
-    eol = d.storage_end_of_life_pct / 100.0
+    return fade_schedule(d.storage_per_year_pct, d.storage_replacement_year, d.storage_end_of_life_pct, years)
+
+
+def fade_schedule(per_year_pct: float, replacement_year: int, end_of_life_pct: float,
+                  years: int) -> list[tuple[float, bool]]:
+    """:func:`storage_schedule` from its parameters: fade [%/yr], the first replacement's year of
+    life, the end-of-life share [%] and the years of life.
+
+    >>> [n for n, (_, r) in enumerate(fade_schedule(2.0, 10, 80.0, 25), start=1) if r]
+    [10, 22]
+    """
+    keep = 1.0 - per_year_pct / 100.0
+    eol = end_of_life_pct / 100.0
     out: list[tuple[float, bool]] = [(1.0, False)]
     n0 = 1
     for n in range(2, years + 1):
         factor = keep ** (n - n0)
-        if n == d.storage_replacement_year or factor < eol - 1e-12:
+        if n == replacement_year or factor < eol - 1e-12:
             n0 = n
             out.append((1.0, True))
         else:
