@@ -361,8 +361,9 @@ def representative_years(inp: HorizonInputs) -> list[int]:
     :data:`YEAR_REDUCTION_FROM` evaluated years).
 
     Kept: the first and last years, the stage years, both sides of every step of a rule threshold
-    (the last year of a plateau has the least output at that threshold, the first the highest
-    threshold of the new one), both sides of a storage replacement (the fade jumps back), and enough
+    (a plateau's last year has the least output at its threshold; the step changes the dispatch, so
+    the cost is interpolated within plateaus only), both sides of a storage replacement (the fade
+    jumps back), and enough
     years that no two kept years lie more than :data:`YEAR_STRIDE` apart. Between two kept years the
     factors (degradation, load growth, fade) change smoothly, so a skipped year's cost is
     interpolated (:func:`representative_weights`) and its rules are certified on its full year
