@@ -333,7 +333,7 @@ def test_representative_years_and_their_weights(tmp_path):
     kept are 2028 (first, stage), 2029 and 2030 (the threshold step), 2036 and 2037 (the
     replacement), 2041 (last), and 2033 and 2040 so that no gap exceeds 3 years. A skipped year's
     weight goes to its neighbours linearly: 2031 gives 2/3 of its weight to 2030 and 1/3 to 2033."""
-    from gdc.optimise.horizon import representative_weights, representative_years
+    from gdc.optimise.representative import representative_weights, representative_years
 
     site = read_site(pv_site(tmp_path))
     years = list(range(2028, 2042))
@@ -359,7 +359,9 @@ def test_representative_stack_gives_the_full_stacks_design(tmp_path, monkeypatch
     site = read_site(pv_site(tmp_path))
     years = list(range(2028, 2042))
     some = horizon.size_horizon(site, years)
-    monkeypatch.setattr(horizon, "YEAR_REDUCTION_FROM", 100)
+    import gdc.optimise.representative as representative
+
+    monkeypatch.setattr(representative, "YEAR_REDUCTION_FROM", 100)
     every = horizon.size_horizon(site, years)
     h1, h2 = some.extra["horizon"], every.extra["horizon"]
     assert h1["stack_years"] == [2028, 2029, 2030, 2033, 2036, 2037, 2040, 2041] and h2["stack_years"] == years

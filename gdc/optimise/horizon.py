@@ -28,12 +28,13 @@ Fast path (default)
 1. Typical days per block (:data:`N_DAYS` by default): the days are clustered once per weather year (on the horizon's first
    year; the years' factors are scalars, so the same days stand for every year), and each block
    keeps those days of its own year.
-2. One stacked LP over every block's typical days; from :data:`YEAR_REDUCTION_FROM` evaluated
-   years (and without ``weather_pass``) over the representative years' blocks only
-   (:func:`representative_years`: first, last, stage years, both sides of a threshold step or a
-   storage replacement, at most :data:`YEAR_STRIDE` years apart), a skipped year's weight
-   interpolated onto its neighbours (:func:`representative_weights`). V3 over 25 years: 11 of 25
-   years, 41.6 s against 78.6 s, 92,939,852 against 92,947,341 CNY/yr, certified in one round.
+2. One stacked LP over every block's typical days; from
+   :data:`gdc.optimise.representative.YEAR_REDUCTION_FROM` evaluated years (and without
+   ``weather_pass``) over the representative years' blocks only (first, last, stage years, both
+   sides of a threshold step or a storage replacement, at most
+   :data:`gdc.optimise.representative.YEAR_STRIDE` years apart), a skipped year's weight
+   interpolated onto its neighbours (:mod:`gdc.optimise.representative`). V3 over 25 years: 11
+   of 25 years, 41.6 s against 78.6 s, 92,939,852 against 92,947,341 CNY/yr, certified in one round.
 3. Every block (every year, also the skipped ones) is certified on its full year with the existing certificates
    (:mod:`gdc.optimise.typical`): the least-cost full-year dispatch of the fixed design under the
    year's rules (an LP), or first the plain check (``certificate="dispatch"``). Blocks can be
@@ -77,6 +78,7 @@ from gdc.operation.dispatch import Design
 from gdc.operation.prices import Costs, cost_breakdown, get_costs, load_technology
 from gdc.optimise.certify import Block, Certificate, certify_block, certify_job, judge, verdict_rows
 from gdc.optimise.model import CapacityBounds, lp_data
+from gdc.optimise.representative import reduced_plan, representative_weights, representative_years
 from gdc.optimise.solve import SMALL_LP_COLUMNS
 from gdc.optimise.stack import (
     STORAGE_E,
@@ -112,12 +114,6 @@ N_DAYS = 32
 #: iteration), with AMD it ended optimal in 64 iterations (219 s). Smaller stacks keep gdc's
 #: default, the dual simplex. (A solver without HiPO ignores the ordering.)
 STACK_OPTIONS = {"solver": "ipm", "run_crossover": "off", "hipo_ordering": "amd"}
-#: From this many evaluated years the fast path's stack holds representative years only
-#: (:func:`representative_years`); every year is still certified on its full year. Below it
-#: every year is in the stack (V3: a 25-year stack of 32 typical days took 51.5 s of 78.6 s).
-YEAR_REDUCTION_FROM = 12
-#: At most this many years from one representative year to the next [years].
-YEAR_STRIDE = 3
 
 
 @dataclass
@@ -344,81 +340,6 @@ def _free_capex(costs: Costs, design: Design, free: set[str]) -> float:
     if STORAGE_E in free:
         tot += unit[STORAGE_E] * design.storage_energy_mwh
     return float(tot)
-
-
-# -- representative years of the fast path -----------------------------------------------------------
-
-def _threshold_signature(block: Block) -> tuple[Any, ...]:
-    """The block's hard energy rules as ``(rule, op, threshold)`` [%]: equal in years of one plateau."""
-    from gdc.rules.linear import rule_constraints
-
-    return tuple((rc.rule.id, rc.op, round(float(rc.threshold), 9))
-                 for rc in rule_constraints(block.rule_set, block.site)[0])
-
-
-def representative_years(inp: HorizonInputs) -> list[int]:
-    """The evaluated years the fast path's stack holds, ascending (every year below
-    :data:`YEAR_REDUCTION_FROM` evaluated years).
-
-    Kept: the first and last years, the stage years, both sides of every step of a rule threshold
-    (a plateau's last year has the least output at its threshold; the step changes the dispatch, so
-    the cost is interpolated within plateaus only), both sides of a storage replacement (the fade
-    jumps back), and enough
-    years that no two kept years lie more than :data:`YEAR_STRIDE` apart. Between two kept years the
-    factors (degradation, load growth, fade) change smoothly, so a skipped year's cost is
-    interpolated (:func:`representative_weights`) and its rules are certified on its full year
-    with the others: a skipped year that fails joins the stack in the next round.
-    """
-    years = list(inp.years)
-    if len(years) < YEAR_REDUCTION_FROM:
-        return years
-    keep = {years[0], years[-1], *inp.stages}
-    lead = {b.year: b for b in inp.blocks if b.weather == inp.weathers[0]}
-    previous = None
-    for k, y in enumerate(years):
-        b = lead[y]
-        sig = _threshold_signature(b)
-        life = getattr(b.profiles, "life", None)
-        if k and (sig != previous or (life is not None and life.storage_replaced)):
-            keep |= {years[k - 1], y}
-        previous = sig
-    last = years[0]
-    for y in years:
-        if y in keep or y - last >= YEAR_STRIDE:
-            keep.add(y)
-            last = y
-    return sorted(keep)
-
-
-def representative_weights(inp: HorizonInputs, kept: list[int]) -> dict[int, float]:
-    """Each kept block's weight [-] (block index -> weight): its own plus the skipped years' shares.
-
-    A skipped year ``y`` between kept years ``y0 < y < y1`` gives ``(y1 - y) / (y1 - y0)`` of its
-    weight to ``y0`` and the rest to ``y1`` (its energy cost interpolated linearly), all of it to ``y0``
-    when ``y1`` is a stage year (``y`` has the capacity in service at ``y0``), per weather year. The
-    weights still sum to 1.
-    """
-    kept_set = set(kept)
-    index = {(b.year, b.weather): i for i, b in enumerate(inp.blocks)}
-    out = {i: b.weight for i, b in enumerate(inp.blocks) if b.year in kept_set}
-    stages = set(inp.stages)
-    for b in inp.blocks:
-        if b.year in kept_set:
-            continue
-        y0 = max(k for k in kept if k < b.year)
-        y1 = min(k for k in kept if k > b.year)
-        upper = 0.0 if y1 in stages else (b.year - y0) / (y1 - y0)
-        out[index[(y0, b.weather)]] += b.weight * (1.0 - upper)
-        out[index[(y1, b.weather)]] += b.weight * upper
-    return out
-
-
-def _reduced_plan(inp: HorizonInputs, members: list[int], weights: dict[int, float]) -> Plan:
-    """The plan of a stack of ``members`` (block indices): their weights, the whole horizon's stage weights."""
-    plan = inp.plan
-    return Plan(stage_years=plan.stage_years, block_years=[inp.blocks[i].year for i in members],
-                block_weights=np.asarray([weights[i] for i in members]), stage_costs=plan.stage_costs,
-                bounds=plan.bounds, stage_weights=tuple(plan.stage_weight(s) for s in range(len(plan.stage_years))))
 
 
 # -- certificates (gdc.optimise.certify) ---------------------------------------------------------
@@ -648,7 +569,7 @@ def _fast(inp: HorizonInputs, n_days: int, share: float, progress: Callable[[str
                 cache[key] = compile_block(lp_data(b.site, prof, costs, b.rule_set, inp.bounds, tighten=tighten[i]))
             blocks_lp.append(cache[key])
         plan = inp.plan if len(members) == len(inp.blocks) else \
-            _reduced_plan(inp, members, representative_weights(inp, kept))
+            reduced_plan(inp, members, representative_weights(inp, kept))
         stack = StackedLP(blocks_lp, plan)
         if stack.n_cols >= SMALL_LP_COLUMNS:
             stack.options = dict(STACK_OPTIONS)
