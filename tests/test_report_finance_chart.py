@@ -92,3 +92,19 @@ def test_report_without_finance_has_no_block():
     assert "finance" not in (res.extra or {})
     text = render_html(res, "en")
     assert "<h2>Finance</h2>" not in text and "Cumulative net cash flow" not in text
+
+
+def test_stage_additions_and_battery_renewals_are_marked():
+    """A staged build: the addition of 2029 (t = 3) is a dashed line labelled with its year, and the
+    battery renewal (t = 4, a storage_replacement_cny row) a triangle on the project line."""
+    nets = [-100e4, 30e4, 30e4, -20e4, 10e4, 40e4]
+    fin = finance(nets)
+    fin["cash_flows"][4]["storage_replacement_cny"] = -20e4
+    fin["life"] = {"stages": [{"stage_year": 2026, "t": 0, "investment_cny": 100e4},
+                              {"stage_year": 2029, "t": 3, "investment_cny": 50e4}]}
+    texts = svg_texts(svg_text(cash_flow_cumulative(fin, "en")))
+    assert {"addition 2029", "battery renewed"} <= set(texts)
+    zh = svg_texts(svg_text(cash_flow_cumulative(fin, "zh")))
+    assert {"分期新增 2029", "更换电池"} <= set(zh)
+    plain = svg_texts(svg_text(cash_flow_cumulative(finance(nets), "en")))
+    assert "battery renewed" not in plain and not [t for t in plain if t.startswith("addition")]

@@ -671,13 +671,17 @@ def cash_flow_cumulative(finance: dict[str, Any], lang: str = "en"):
     :meth:`gdc.finance.cashflow.FinanceResult.as_dict`); a dotted vertical line marks the
     project's payback year ``finance['payback_years']`` (interpolated within the year, as the
     lines between the year-end points are), labelled with its value. No line when the project
-    does not pay back within the evaluation years.
+    does not pay back within the evaluation years. A staged build's later additions
+    (``finance['life']['stages']``, t > 0) are dashed lines labelled with their stage year, and the
+    years the battery is renewed (rows with a ``storage_replacement_cny``) triangles on the
+    project line.
 
     Parameters
     ----------
     finance : dict
         ``cash_flows`` (one row a year, t = 0 first, with ``net_project_cny`` and
-        ``net_equity_cny``) and ``payback_years`` (or None).
+        ``net_equity_cny``, optionally ``storage_replacement_cny``), ``payback_years`` (or None)
+        and optionally ``life.stages`` (``[{stage_year, t, investment_cny}]``).
     lang : {'en', 'zh'}
     """
     rows = finance["cash_flows"]
@@ -696,6 +700,16 @@ def cash_flow_cumulative(finance: dict[str, Any], lang: str = "en"):
         ax.plot(years, equity, marker="s", markersize=4, linewidth=2, color=COLOURS["re_load"],
                 label="资本金累计净现金流" if zh else "cumulative net to equity")
         ax.axhline(0.0, color="black", linewidth=0.8)
+        renewed = [i for i, r in enumerate(rows) if float(r.get("storage_replacement_cny") or 0.0) != 0.0]
+        if renewed:
+            ax.plot(years[renewed], project[renewed], "v", markersize=8, color=COLOURS["threshold"],
+                    label="更换电池" if zh else "battery renewed")
+        for st in ((finance.get("life") or {}).get("stages") or [])[1:]:
+            t = int(st["t"])
+            ax.axvline(t, color=COLOURS["export"], linestyle="--", linewidth=1.2)
+            ax.annotate(f"分期新增 {st['stage_year']}" if zh else f"addition {st['stage_year']}", (t, 1.0),
+                        xycoords=("data", "axes fraction"), xytext=(3, -12), textcoords="offset points",
+                        fontsize=BASE_FONT - 1, color=COLOURS["export"])
         if payback is not None:
             ax.axvline(payback, color=COLOURS["threshold"], linestyle=":", linewidth=1.6)
             ax.plot([payback], [0.0], "o", color=COLOURS["threshold"], markersize=8)
