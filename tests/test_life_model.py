@@ -327,3 +327,21 @@ def test_check_year_outside_the_life_exits_2(make_site):
     path = make_site(base_site(start_year=2026, life={"years": 3}))
     res = CliRunner().invoke(main, ["check", str(path), "--year", "2029"])
     assert res.exit_code == 2 and "after the project's life (2026-2028" in res.output
+
+
+def test_users_load_factor_weighs_representative_days(make_site):
+    """Two representative days weighted 300 and 65: user A loads 10 MW on day 1 only and ramps
+    {2026: 0.5}, user B 10 MW on day 2 only. 2026's energy: A 240 x 300 x 0.5 = 36,000 MWh, B
+    240 x 65 = 15,600 MWh, against 72,000 + 15,600 = 87,600 MWh at full load: the total's factor is
+    51,600 / 87,600 = 0.589041, not the unweighted (120 + 240) / 480 = 0.75."""
+    day = day_profiles()
+    two = pd.concat([day, day], ignore_index=True)
+    two["a_mw"] = [10.0] * 24 + [0.0] * 24
+    two["b_mw"] = [0.0] * 24 + [10.0] * 24
+    users = [{"name": "A", "load": {"file": "p.csv", "column": "a_mw", "unit": "MW", "by_year": {2026: 0.5}}},
+             {"name": "B", "load": {"file": "p.csv", "column": "b_mw", "unit": "MW"}}]
+    site = base_site(start_year=2026, users=users, days={"weights": [300, 65]})
+    del site["load"]
+    site = read_site(make_site(site, two))
+    assert year_profiles(site, 2026).life.load == pytest.approx(51600 / 87600)
+    assert life_year(site, 2026).load == pytest.approx(51600 / 87600)

@@ -335,9 +335,10 @@ def life_year(site: Site, year: int | None = None, weather: str | None = None) -
     if None in loads:
         load = loads[None]
     else:
-        base = _base(site)
-        total = sum(float(base.user_loads_mw[u].sum()) for u in loads)
-        load = (sum(loads[u] * float(base.user_loads_mw[u].sum()) for u in loads) / total) if total > 0 else 1.0
+        base = _base(site)  # each user's annual energy: representative days count with their weights
+        energy = {u: float(np.dot(base.weights, base.user_loads_mw[u])) for u in loads}
+        total = sum(energy.values())
+        load = (sum(loads[u] * energy[u] for u in loads) / total) if total > 0 else 1.0
     return LifeYear(year=year, year_of_life=n, weather=weather, pv=pv, wind=wind, storage_energy=energy, load=load,
                     storage_replaced=replaced)
 
@@ -450,8 +451,8 @@ def year_profiles(site: Site, year: int | None = None, weather: str | None = Non
     if base.user_loads_mw:
         users = {u: v * loads[u] for u, v in base.user_loads_mw.items()}
         load = np.sum(list(users.values()), axis=0) if users else base.load_mw.copy()
-        total = float(base.load_mw.sum())
-        load_f = float(load.sum()) / total if total > 0 else 1.0
+        total = float(np.dot(base.weights, base.load_mw))  # annual energies [MWh/yr]: days weighted
+        load_f = float(np.dot(base.weights, load)) / total if total > 0 else 1.0
     else:
         users = {}
         load_f = loads.get(None, 1.0)
