@@ -54,22 +54,37 @@ def make_site(tmp_path: Path):
     return make
 
 
-@pytest.fixture
-def two_days(tmp_path):
-    """Two days of 10 MW load and PV (0.5 pu on day 1, 0.25 on day 2, 08-15 h), PV free in
-    0-100 MW: the hand-checkable sizing site of the sensitivity and Pareto tests."""
+def two_day_site(tmp_path: Path, pv_max: float = 100.0, storage: dict[str, Any] | None = None, wind: bool = False,
+                 weights: tuple[float, float] = (1, 1), name: str = "two days",
+                 finance: dict[str, Any] | None = None) -> Path:
+    """The hand-checkable two-day sizing site: load 10 MW flat; PV 0.5 pu in hours 8-15 of day 1,
+    0.25 pu on day 2, free in 0-``pv_max`` MW; wind 0.2 pu (0-100 MW) if asked; the days' weights."""
     h = np.arange(48)
     sun = (h % 24 >= 8) & (h % 24 <= 15)
     pv = np.where(sun, np.where(h < 24, 0.5, 0.25), 0.0)
-    pd.DataFrame({"load_mw": 10.0, "pv_pu": pv}).to_csv(tmp_path / "p.csv", index=False)
-    site = {"name": "two days", "jurisdiction": "national", "year": 2026,
-            "load": {"file": "p.csv", "column": "load_mw", "unit": "MW"}, "days": {"weights": [1, 1]},
-            "sources": [{"name": "pv", "type": "pv", "capacity_mw": {"min": 0, "max": 100},
-                         "profile": {"file": "p.csv", "column": "pv_pu"}, "same_county": True, "same_city": True}],
-            "connection": {"voltage_kv": 110, "capacity_mw": 100, "spot_market": "continuous"}}
+    pd.DataFrame({"load_mw": 10.0, "pv_pu": pv, "wind_pu": 0.2}).to_csv(tmp_path / "p.csv", index=False)
+    sources = [{"name": "pv", "type": "pv", "capacity_mw": {"min": 0, "max": pv_max},
+                "profile": {"file": "p.csv", "column": "pv_pu"}, "same_county": True, "same_city": True}]
+    if wind:
+        sources.append({"name": "wf", "type": "wind", "capacity_mw": {"min": 0, "max": 100},
+                        "profile": {"file": "p.csv", "column": "wind_pu"}})
+    site: dict[str, Any] = {"name": name, "jurisdiction": "national", "year": 2026,
+                            "load": {"file": "p.csv", "column": "load_mw", "unit": "MW"},
+                            "days": {"weights": list(weights)}, "sources": sources,
+                            "connection": {"voltage_kv": 110, "capacity_mw": 100, "spot_market": "continuous"}}
+    if storage:
+        site["storage"] = storage
+    if finance:
+        site["finance"] = finance
     path = tmp_path / "site.yaml"
     path.write_text(yaml.safe_dump(site))
     return path
+
+
+@pytest.fixture
+def two_days(tmp_path):
+    """:func:`two_day_site`: the sizing site of the sensitivity and Pareto tests."""
+    return two_day_site(tmp_path)
 
 
 def hand_finance_params(**changes: Any):

@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
-import pandas as pd
 import pytest
-import yaml
 from click.testing import CliRunner
-from conftest import SAMPLES
+from conftest import SAMPLES, two_day_site
 
 from gdc.cli.main import main
 from gdc.finance.cashflow import finance_of
@@ -42,20 +39,8 @@ def annuity(rate: float, years: int = 25, growth: float = 0.0) -> float:
 
 
 def hand_site(tmp_path, finance=None):
-    h = np.arange(48)
-    sun = (h % 24 >= 8) & (h % 24 <= 15)
-    pv = np.where(sun, np.where(h < 24, 0.5, 0.25), 0.0)
-    pd.DataFrame({"load_mw": 10.0, "pv_pu": pv}).to_csv(tmp_path / "p.csv", index=False)
-    site = {"name": "hand objectives", "jurisdiction": "national", "year": 2026,
-            "load": {"file": "p.csv", "column": "load_mw", "unit": "MW"}, "days": {"weights": [182.5, 182.5]},
-            "sources": [{"name": "pv", "type": "pv", "capacity_mw": {"min": 0, "max": 100},
-                         "profile": {"file": "p.csv", "column": "pv_pu"}, "same_county": True, "same_city": True}],
-            "connection": {"voltage_kv": 110, "capacity_mw": 100, "spot_market": "continuous"}}
-    if finance:
-        site["finance"] = finance
-    path = tmp_path / "site.yaml"
-    path.write_text(yaml.safe_dump(site))
-    return read_site(path)
+    """:func:`conftest.two_day_site` with each day weighing 182.5 (a year)."""
+    return read_site(two_day_site(tmp_path, weights=(182.5, 182.5), name="hand objectives", finance=finance))
 
 
 def test_cost_optimum_by_hand(tmp_path):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 
 import numpy as np
-import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import REPO, SAMPLES
+from conftest import two_day_site as two_days
 
 from gdc.check import check_file, check_site
 from gdc.cli.main import main
@@ -20,27 +20,6 @@ from gdc.site.schema import read_site
 
 #: PV annual cost per MW with the china-2025 preset: 3100 CNY/kW x (CRF(5 %, 25 y) + 1 % O&M)
 A_PV = 3100e3 * (crf(0.05, 25) + 0.01)
-
-
-def two_days(tmp_path, pv_max=100.0, storage=None, wind=False):
-    """Day 1: PV 0.5 pu in hours 8-15; day 2: 0.25 pu; load 10 MW flat; wind 0.2 pu if asked."""
-    h = np.arange(48)
-    sun = (h % 24 >= 8) & (h % 24 <= 15)
-    pv = np.where(sun, np.where(h < 24, 0.5, 0.25), 0.0)
-    pd.DataFrame({"load_mw": 10.0, "pv_pu": pv, "wind_pu": 0.2}).to_csv(tmp_path / "p.csv", index=False)
-    sources = [{"name": "pv", "type": "pv", "capacity_mw": {"min": 0, "max": pv_max},
-                "profile": {"file": "p.csv", "column": "pv_pu"}, "same_county": True, "same_city": True}]
-    if wind:
-        sources.append({"name": "wf", "type": "wind", "capacity_mw": {"min": 0, "max": 100},
-                        "profile": {"file": "p.csv", "column": "wind_pu"}})
-    site = {"name": "two days", "jurisdiction": "national", "year": 2026,
-            "load": {"file": "p.csv", "column": "load_mw", "unit": "MW"}, "days": {"weights": [1, 1]},
-            "sources": sources, "connection": {"voltage_kv": 110, "capacity_mw": 100, "spot_market": "continuous"}}
-    if storage:
-        site["storage"] = storage
-    path = tmp_path / "site.yaml"
-    path.write_text(yaml.safe_dump(site))
-    return path
 
 
 def test_pv_only_optimum_by_hand(tmp_path):
