@@ -39,6 +39,17 @@ def summary(study, wall: float) -> dict:
     }
 
 
+def report(st, seconds: float) -> dict:
+    """The study's summary (also on stderr) and one line per point."""
+    row = summary(st, seconds)
+    print(json.dumps(row), file=sys.stderr)
+    for r in st.rows:
+        print(f"  {r['id']:<20} {r['status']:<10} {r.get('run_time_s', 0):6.1f} s  "
+              f"cost {(r.get('cost_cny_per_year') or 0) / 1e4:10,.1f} x10^4  {r.get('sizing', '')}",
+              file=sys.stderr)
+    return row
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--study", choices=["sensitivity", "pareto", "both"], default="both")
@@ -66,21 +77,11 @@ def main() -> int:
         t0 = time.perf_counter()
         st = run_sensitivity(site, parse_parameters(args.params), args.range, args.step, how=how,
                              workers=args.workers)
-        out.append(summary(st, time.perf_counter() - t0))
-        print(json.dumps(out[-1]), file=sys.stderr)
-        for r in st.rows:
-            print(f"  {r['id']:<20} {r['status']:<10} {r.get('run_time_s', 0):6.1f} s  "
-                  f"cost {(r.get('cost_cny_per_year') or 0) / 1e4:10,.1f} x10^4  {r.get('sizing', '')}",
-                  file=sys.stderr)
+        out.append(report(st, time.perf_counter() - t0))
     if args.study in ("pareto", "both"):
         t0 = time.perf_counter()
         st = run_pareto(site, args.pareto, how=how, workers=args.workers)
-        out.append(summary(st, time.perf_counter() - t0))
-        print(json.dumps(out[-1]), file=sys.stderr)
-        for r in st.rows:
-            print(f"  {r['id']:<20} {r['status']:<10} {r.get('run_time_s', 0):6.1f} s  "
-                  f"cost {(r.get('cost_cny_per_year') or 0) / 1e4:10,.1f} x10^4  {r.get('sizing', '')}",
-                  file=sys.stderr)
+        out.append(report(st, time.perf_counter() - t0))
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2) + "\n")
     return 0
